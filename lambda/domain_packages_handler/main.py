@@ -1,0 +1,190 @@
+"""Lambda entry point: reads the CloudFormation event, runs the operation, answers via crhelper.
+
+Handler string: ``domain_packages_handler.main.handler``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from . import plan
+from .logs import log_event
+from .operation import HandOver, Operation, OperationFailed, Runtime
+from .properties import InvalidProperties, ResourceSpec, parse_properties
+from .responder import Responder
+from .service import CLIENT_CONFIG, OpenSearchPackages
+
+PROGRESS_KEY = "DomainPackagesProgress"
+HANDOVER_ATTEMPTS = 3
+
+helper = Responder(json_logging=False, log_level="INFO", boto_level="ERROR", sleep_on_delete=0)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """What one CloudFormation request asks of the domain."""
+
+    target: plan.Target
+    physical_id: str
+    timeout_seconds: int
+
+
+def _stack_and_logical_id(event: dict[str, Any]) -> tuple[str, str]:
+    return str(event.get("StackId", "")), str(event.get("LogicalResourceId", "resource"))
+
+
+def lifecycle_of(event: dict[str, Any]) -> Lifecycle | None:
+    """Target and physical ID for the request; None when a Delete has nothing to clean."""
+    request_type = event["RequestType"]
+    stack_id, logical_id = _stack_and_logical_id(event)
+    if request_type == "Delete":
+        try:
+            spec = parse_properties(event.get("ResourceProperties"))
+        except InvalidProperties as error:
+            log_event("nothing_to_delete", reason=str(error))
+            return None
+        return Lifecycle(
+            plan.delete_target(spec), event["PhysicalResourceId"], spec.timeout_seconds
+        )
+    spec = parse_properties(event.get("ResourceProperties"))
+    if request_type == "Create":
+        return Lifecycle(
+            plan.create_target(spec),
+            plan.physical_id(spec.domain_name, stack_id, logical_id),
+            spec.timeout_seconds,
+        )
+    old: ResourceSpec | None
+    try:
+        old = parse_properties(event.get("OldResourceProperties"))
+    except InvalidProperties:
+        old = None  # the previous version never worked: converge to the new one from scratch
+    if old is None or old.domain_name != spec.domain_name:
+        new_id = plan.physical_id(spec.domain_name, stack_id, logical_id)
+        if old is None and event.get("PhysicalResourceId"):
+            new_id = str(event["PhysicalResourceId"])
+        return Lifecycle(plan.create_target(spec), new_id, spec.timeout_seconds)
+    return Lifecycle(
+        plan.update_target(old, spec), str(event["PhysicalResourceId"]), spec.timeout_seconds
+    )
+
+
+def _invalid_create_id(event: dict[str, Any]) -> str:
+    stack_id, logical_id = _stack_and_logical_id(event)
+    return plan.physical_id("invalid", stack_id, logical_id)
+
+
+def _hand_over(event: dict[str, Any], context: Any, progress: plan.Progress) -> None:
+    """Continue the wait in a fresh asynchronous invocation of this same function."""
+    payload = json.dumps({**event, PROGRESS_KEY: progress.to_json()}).encode()
+    client = boto3.client("lambda", config=CLIENT_CONFIG)
+    last_error: Exception | None = None
+    for attempt in range(1, HANDOVER_ATTEMPTS + 1):
+        try:
+            client.invoke(
+                FunctionName=context.invoked_function_arn,
+                InvocationType="Event",
+                Payload=payload,
+            )
+            log_event(
+                "handed_over",
+                attempt=attempt,
+                handovers=progress.handovers,
+                payload_bytes=len(payload),
+            )
+            helper.suppress_response()
+            return
+        except Exception as error:
+            last_error = error
+            log_event("handover_retry", attempt=attempt, error=str(error))
+            time.sleep(min(2.0 * attempt, 5.0))
+    raise OperationFailed(
+        f"could not hand the wait over to a new invocation of {context.function_name}: "
+        f"{last_error}. Check the handler's lambda:InvokeFunction permission on itself."
+    )
+
+
+def run(event: dict[str, Any], context: Any) -> str:
+    """Create, Update and Delete all come here; the answer's PhysicalResourceId is returned."""
+    try:
+        lifecycle = lifecycle_of(event)
+    except InvalidProperties as error:
+        if event["RequestType"] == "Create":
+            helper.PhysicalResourceId = _invalid_create_id(event)
+        raise OperationFailed(f"invalid properties: {error}") from error
+    if lifecycle is None:
+        return str(event.get("PhysicalResourceId") or _invalid_create_id(event))
+    helper.PhysicalResourceId = lifecycle.physical_id  # also carried by a timer's FAILED answer
+
+    now = time.time()
+    if PROGRESS_KEY in event:
+        progress = plan.Progress.from_json(event[PROGRESS_KEY])
+    else:
+        progress = plan.Progress(
+            started_at=now,
+            deadline=plan.deadline_for(now, lifecycle.timeout_seconds),
+            physical_id=lifecycle.physical_id,
+        )
+    remaining_at_start = context.get_remaining_time_in_millis() / 1000.0
+    runtime = Runtime(
+        now=time.time,
+        sleep=time.sleep,
+        remaining=lambda: context.get_remaining_time_in_millis() / 1000.0,
+        handover_margin=min(20.0, 0.25 * remaining_at_start),
+    )
+    client = boto3.client("opensearch", config=CLIENT_CONFIG)
+    operation = Operation(lifecycle.target, progress, OpenSearchPackages(client), runtime)
+    clean_event = {k: v for k, v in event.items() if k != PROGRESS_KEY}
+    handed_over = threading.Event()
+
+    def emergency_handover() -> bool:
+        if handed_over.is_set():
+            return True
+        _hand_over(clean_event, context, operation.progress)
+        handed_over.set()
+        return True
+
+    helper.emergency_handover = emergency_handover
+    try:
+        helper.Data.update(operation.run())
+    except HandOver as handover:
+        if not handed_over.is_set():
+            _hand_over(clean_event, context, handover.progress)
+            handed_over.set()
+    finally:
+        helper.emergency_handover = None
+    return progress.physical_id
+
+
+@helper.create
+def _create(event: dict[str, Any], context: Any) -> str:
+    return run(event, context)
+
+
+@helper.update
+def _update(event: dict[str, Any], context: Any) -> str:
+    return run(event, context)
+
+
+@helper.delete
+def _delete(event: dict[str, Any], context: Any) -> str:
+    return run(event, context)
+
+
+def handler(event: dict[str, Any], context: Any) -> None:
+    """Lambda entry point."""
+    log_event(
+        "request",
+        request_type=event.get("RequestType"),
+        logical_id=event.get("LogicalResourceId"),
+        request_id=event.get("RequestId"),
+        resumed=PROGRESS_KEY in event,
+        region=os.environ.get("AWS_REGION"),
+    )
+    helper(event, context)

@@ -1,0 +1,129 @@
+"""Plain data the handler reasons about: what is declared, what the domain reports.
+
+No boto3 here: these types are the vocabulary of the pure planning code and its tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class AssociationStatus(str, Enum):
+    """`DomainPackageStatus` values, as ListPackagesForDomain reports them."""
+
+    ASSOCIATING = "ASSOCIATING"
+    ASSOCIATION_FAILED = "ASSOCIATION_FAILED"
+    ACTIVE = "ACTIVE"
+    DISSOCIATING = "DISSOCIATING"
+    DISSOCIATION_FAILED = "DISSOCIATION_FAILED"
+
+
+IN_FLIGHT = frozenset({AssociationStatus.ASSOCIATING, AssociationStatus.DISSOCIATING})
+
+# Package statuses (DescribePackages) that mean "wait, it will become usable".
+PACKAGE_PREPARING = frozenset({"COPYING", "VALIDATING"})
+# Package statuses that mean "this package cannot be associated, ever".
+PACKAGE_UNUSABLE = frozenset(
+    {"COPY_FAILED", "VALIDATION_FAILED", "DELETING", "DELETED", "DELETE_FAILED"}
+)
+
+
+@dataclass(frozen=True)
+class DesiredPackage:
+    """One package as the stack declares it."""
+
+    package_id: str
+    prerequisites: tuple[str, ...] = ()
+    key_store_access_enabled: bool | None = None
+    key_access_role_arn: str | None = None
+
+    def options_differ(self, other: DesiredPackage) -> bool:
+        """True when re-association is needed to apply `other`'s options instead of ours."""
+        return (
+            sorted(self.prerequisites) != sorted(other.prerequisites)
+            or self.key_store_access_enabled != other.key_store_access_enabled
+            or self.key_access_role_arn != other.key_access_role_arn
+        )
+
+
+@dataclass(frozen=True)
+class ErrorDetails:
+    """The service's own words for a failure (`ErrorDetails`)."""
+
+    error_type: str
+    error_message: str
+
+
+@dataclass(frozen=True)
+class Association:
+    """One entry of ListPackagesForDomain."""
+
+    package_id: str
+    status: AssociationStatus
+    package_version: str = ""
+    reference_path: str = ""
+    prerequisites: tuple[str, ...] | None = None
+    key_store_access_enabled: bool | None = None
+    key_access_role_arn: str | None = None
+    error: ErrorDetails | None = None
+
+    def reports_options_other_than(self, desired: DesiredPackage) -> bool:
+        """True when the domain reports options that differ from `desired`.
+
+        The service may omit prerequisites or configuration; what it omits is not a difference.
+        """
+        if self.prerequisites is not None and sorted(self.prerequisites) != sorted(
+            desired.prerequisites
+        ):
+            return True
+        if self.key_store_access_enabled is not None or desired.key_store_access_enabled:
+            if bool(self.key_store_access_enabled) != bool(desired.key_store_access_enabled):
+                return True
+            if (
+                desired.key_access_role_arn is not None
+                and self.key_access_role_arn != desired.key_access_role_arn
+            ):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class PackageAvailability:
+    """One entry of DescribePackages: can this package be associated now?"""
+
+    package_id: str
+    status: str
+    error: ErrorDetails | None = None
+
+
+@dataclass(frozen=True)
+class PackageFailure:
+    """Why one package could not reach its target state."""
+
+    package_id: str
+    status: str
+    error_type: str
+    error_message: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Something the operation is still waiting for, in words for the log and the reason."""
+
+    subject: str
+    state: str
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.state})"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the domain reported in one full ListPackagesForDomain walk."""
+
+    associations: dict[str, Association] = field(default_factory=dict)
+
+    def busy_with(self) -> list[Association]:
+        """Associations in flight: the service runs one package change per domain at a time."""
+        return [a for a in self.associations.values() if a.status in IN_FLIGHT]

@@ -1,0 +1,128 @@
+"""Reads the custom resource's properties, which CloudFormation delivers as strings.
+
+Wire format (written by the DomainPackages construct):
+
+    DomainName:     "my-domain"
+    Packages:       [{"PackageID": "pkg-0a1b", "Prerequisites": ["pkg-99ff"],
+                      "KeyStoreAccessEnabled": "true", "KeyAccessRoleArn": "arn:..."}, ...]
+    TimeoutSeconds: "3600"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .model import DesiredPackage
+
+DOMAIN_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]{2,27}$")
+PACKAGE_ID_PATTERN = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
+DEFAULT_TIMEOUT_SECONDS = 3600
+MAX_TIMEOUT_SECONDS = 3600
+
+
+class InvalidProperties(ValueError):
+    """The resource's properties cannot be acted on; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One DomainPackages resource as declared."""
+
+    domain_name: str
+    packages: tuple[DesiredPackage, ...]
+    timeout_seconds: int
+
+    @property
+    def package_ids(self) -> tuple[str, ...]:
+        return tuple(p.package_id for p in self.packages)
+
+    def by_id(self) -> dict[str, DesiredPackage]:
+        return {p.package_id: p for p in self.packages}
+
+
+def parse_bool(value: Any, what: str) -> bool | None:
+    """CloudFormation turns booleans into "true"/"false"; direct invocations may not."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text == "true":
+        return True
+    if text == "false":
+        return False
+    raise InvalidProperties(f"{what} must be true or false, got {value!r}")
+
+
+def _parse_package(raw: Any, index: int) -> DesiredPackage:
+    if isinstance(raw, str):
+        raw = {"PackageID": raw}
+    if not isinstance(raw, Mapping):
+        raise InvalidProperties(f"Packages[{index}] must be an object, got {raw!r}")
+    package_id = str(raw.get("PackageID", "")).strip()
+    if not PACKAGE_ID_PATTERN.match(package_id):
+        raise InvalidProperties(
+            f"Packages[{index}].PackageID {package_id!r} is not a package ID "
+            "(expected F123…, G123… or pkg-<hex>)"
+        )
+    prerequisites_raw = raw.get("Prerequisites") or []
+    if isinstance(prerequisites_raw, str):
+        prerequisites_raw = [p for p in prerequisites_raw.split(",") if p]
+    if not isinstance(prerequisites_raw, list):
+        raise InvalidProperties(f"Packages[{index}].Prerequisites must be a list of package IDs")
+    prerequisites = tuple(str(p).strip() for p in prerequisites_raw)
+    for prerequisite in prerequisites:
+        if not PACKAGE_ID_PATTERN.match(prerequisite):
+            raise InvalidProperties(
+                f"prerequisite {prerequisite!r} of package {package_id} is not a package ID"
+            )
+    role = raw.get("KeyAccessRoleArn")
+    return DesiredPackage(
+        package_id=package_id,
+        prerequisites=prerequisites,
+        key_store_access_enabled=parse_bool(
+            raw.get("KeyStoreAccessEnabled"), f"KeyStoreAccessEnabled of package {package_id}"
+        ),
+        key_access_role_arn=str(role) if role else None,
+    )
+
+
+def parse_timeout(raw: Any) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_TIMEOUT_SECONDS
+    try:
+        seconds = int(float(str(raw)))
+    except ValueError:
+        raise InvalidProperties(f"TimeoutSeconds must be a number, got {raw!r}") from None
+    return max(1, min(seconds, MAX_TIMEOUT_SECONDS))
+
+
+def parse_properties(properties: Mapping[str, Any] | None) -> ResourceSpec:
+    """Validate and normalise ResourceProperties (or OldResourceProperties)."""
+    if not properties:
+        raise InvalidProperties("the resource has no properties")
+    domain_name = str(properties.get("DomainName", "")).strip()
+    if not DOMAIN_NAME_PATTERN.match(domain_name):
+        raise InvalidProperties(
+            f"DomainName {domain_name!r} is not a domain name "
+            "(3-28 characters, lower-case letters, digits and hyphens, starting with a letter)"
+        )
+    raw_packages = properties.get("Packages")
+    if not isinstance(raw_packages, list) or not raw_packages:
+        raise InvalidProperties(f"Packages must be a non-empty list for domain {domain_name}")
+    packages = tuple(_parse_package(raw, i) for i, raw in enumerate(raw_packages))
+    seen: set[str] = set()
+    for package in packages:
+        if package.package_id in seen:
+            raise InvalidProperties(
+                f"package {package.package_id} is listed twice for domain {domain_name}"
+            )
+        seen.add(package.package_id)
+    return ResourceSpec(
+        domain_name=domain_name,
+        packages=packages,
+        timeout_seconds=parse_timeout(properties.get("TimeoutSeconds")),
+    )

@@ -1,0 +1,348 @@
+"""The waiting shell, against an in-memory service on a simulated clock: no real waiting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pytest
+from domain_packages_handler import plan
+from domain_packages_handler.model import (
+    Association,
+    AssociationStatus,
+    DesiredPackage,
+    ErrorDetails,
+    PackageAvailability,
+    Snapshot,
+)
+from domain_packages_handler.operation import HandOver, Operation, OperationFailed, Runtime
+from domain_packages_handler.properties import ResourceSpec
+from domain_packages_handler.service import (
+    BatchUnsupported,
+    DomainNotFound,
+    DomainState,
+    NotAssociated,
+    Rejected,
+    Retryable,
+    ServiceError,
+)
+from domain_packages_handler.timing import Backoff, PollSchedule
+
+S = AssociationStatus
+
+
+@dataclass
+class SimClock:
+    """Simulated wall clock; the invocation ends at `invocation_end`."""
+
+    t: float = 0.0
+    invocation_end: float = 900.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.t += seconds
+
+    def remaining(self) -> float:
+        return self.invocation_end - self.t
+
+
+@dataclass
+class FakeService:
+    """A domain whose package changes take `duration` simulated seconds."""
+
+    clock: SimClock
+    duration: float = 10.0
+    entries: dict[str, tuple[S, float]] = field(default_factory=dict)  # status, since
+    fail: dict[str, ErrorDetails] = field(default_factory=dict)
+    package_status: dict[str, str] = field(default_factory=dict)
+    processing_until: float = 0.0
+    errors: dict[str, list[ServiceError]] = field(default_factory=dict)
+    calls: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    domain_exists: bool = True
+    batch_enabled: bool = True
+
+    def _raise_scripted(self, operation: str) -> None:
+        queue = self.errors.get(operation)
+        if queue:
+            raise queue.pop(0)
+
+    def _settle(self) -> None:
+        for pid, (status, since) in list(self.entries.items()):
+            if self.clock.t - since < self.duration:
+                continue
+            if status is S.ASSOCIATING:
+                new = S.ASSOCIATION_FAILED if pid in self.fail else S.ACTIVE
+                self.entries[pid] = (new, self.clock.t)
+            elif status is S.DISSOCIATING:
+                del self.entries[pid]
+
+    def list_associations(self, domain_name: str) -> Snapshot:
+        self.calls.append(("list", ()))
+        self._raise_scripted("list")
+        if not self.domain_exists:
+            raise DomainNotFound("ListPackagesForDomain", "ResourceNotFoundException", "no domain")
+        self._settle()
+        return Snapshot(
+            {
+                pid: Association(
+                    pid,
+                    status,
+                    package_version="v1",
+                    reference_path=f"analyzers/{pid}",
+                    error=self.fail.get(pid) if status is S.ASSOCIATION_FAILED else None,
+                )
+                for pid, (status, _) in self.entries.items()
+            }
+        )
+
+    def describe_domain(self, domain_name: str) -> DomainState:
+        self.calls.append(("describe_domain", ()))
+        self._raise_scripted("describe_domain")
+        return DomainState(processing=self.clock.t < self.processing_until)
+
+    def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]:
+        self.calls.append(("describe_packages", tuple(package_ids)))
+        return {
+            pid: PackageAvailability(pid, self.package_status[pid])
+            for pid in package_ids
+            if pid in self.package_status
+        }
+
+    def associate(
+        self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool
+    ) -> None:
+        ids = tuple(p.package_id for p in packages)
+        self.calls.append(("associate" if batch else "associate_one", ids))
+        self._raise_scripted("associate")
+        if batch and not self.batch_enabled:
+            raise BatchUnsupported("AssociatePackages", "DisabledOperationException", "off")
+        for pid in ids:
+            self.entries[pid] = (S.ASSOCIATING, self.clock.t)
+
+    def dissociate(self, domain_name: str, package_ids: Sequence[str], *, batch: bool) -> None:
+        self.calls.append(("dissociate", tuple(package_ids)))
+        self._raise_scripted("dissociate")
+        for pid in package_ids:
+            if pid in self.entries:
+                self.entries[pid] = (S.DISSOCIATING, self.clock.t)
+
+    def count(self, name: str) -> int:
+        return sum(1 for call, _ in self.calls if call == name)
+
+
+def make(
+    target: plan.Target, clock: SimClock | None = None, timeout: int = 3600, **service_kw: object
+) -> tuple[Operation, FakeService, SimClock]:
+    clock = clock or SimClock()
+    service = FakeService(clock, **service_kw)  # type: ignore[arg-type]
+    progress = plan.Progress(
+        started_at=clock.t, deadline=plan.deadline_for(clock.t, timeout), physical_id="pid"
+    )
+    runtime = Runtime(now=clock.now, sleep=clock.sleep, remaining=clock.remaining)
+    operation = Operation(
+        target, progress, service, runtime, backoff=Backoff(uniform=lambda lo, hi: hi)
+    )
+    return operation, service, clock
+
+
+F1, F2, F3 = DesiredPackage("F1"), DesiredPackage("F2"), DesiredPackage("F3")
+
+
+def test_create_associates_everything_in_one_call_and_answers_soon_after_active() -> None:
+    operation, service, clock = make(plan.Target("d", associate=(F1, F2, F3)), duration=100.0)
+    data = operation.run()
+    assert service.count("associate") == 1
+    assert ("associate", ("F1", "F2", "F3")) in service.calls
+    assert data["ReferencePath.F2"] == "analyzers/F2"
+    # ACTIVE at t=100 (plus the few seconds before the call); the answer follows within a poll.
+    assert clock.t - 100.0 <= max(PollSchedule().steps) + 1
+
+
+def test_packages_already_active_are_adopted_without_a_call() -> None:
+    operation, service, _ = make(plan.Target("d", associate=(F1,)))
+    service.entries["F1"] = (S.ACTIVE, 0.0)
+    operation.run()
+    assert service.count("associate") == 0
+
+
+def test_association_failure_fails_at_once_with_error_details() -> None:
+    operation, _service, clock = make(
+        plan.Target("d", associate=(F1, F2)),
+        fail={"F2": ErrorDetails("PluginValidationFailure", "missing plugin-descriptor")},
+    )
+    with pytest.raises(OperationFailed) as failure:
+        operation.run()
+    reason = str(failure.value)
+    assert "F2" in reason
+    assert "PluginValidationFailure" in reason
+    assert "missing plugin-descriptor" in reason
+    assert "domain d" in reason
+    assert clock.t < 20
+
+
+def test_conflict_is_retried_with_backoff_then_succeeds() -> None:
+    conflict = Retryable("AssociatePackages", "ConflictException", "another change in progress")
+    operation, service, _ = make(
+        plan.Target("d", associate=(F1,)), errors={"associate": [conflict, conflict]}
+    )
+    operation.run()
+    assert service.count("associate") == 3
+
+
+def test_already_in_desired_state_counts_as_done() -> None:
+    desired = Retryable(
+        "AssociatePackages", "ConflictException", "Package is already in desired state"
+    )
+    operation, service, _ = make(
+        plan.Target("d", associate=(F1,), force=frozenset({"F1"})), errors={"associate": [desired]}
+    )
+    service.entries["F1"] = (S.ACTIVE, 0.0)
+    operation.run()
+    assert service.count("associate") == 1
+
+
+def test_transient_list_errors_are_retried() -> None:
+    errors: list[ServiceError] = [
+        Retryable("ListPackagesForDomain", "ThrottlingException", "slow down"),
+        Retryable("ListPackagesForDomain", "InternalException", "oops"),
+    ]
+    operation, service, _ = make(plan.Target("d", associate=(F1,)), errors={"list": errors})
+    operation.run()
+    assert service.count("associate") == 1
+
+
+def test_validation_error_fails_naming_the_packages_and_domain() -> None:
+    rejected = Rejected("AssociatePackages", "ValidationException", "Package pkg-00 is invalid")
+    operation, _, _ = make(
+        plan.Target("d", associate=(DesiredPackage("pkg-00"),)), errors={"associate": [rejected]}
+    )
+    with pytest.raises(OperationFailed, match=r"pkg-00.*domain d.*ValidationException"):
+        operation.run()
+
+
+def test_waits_while_the_domain_is_processing() -> None:
+    operation, service, clock = make(plan.Target("d", associate=(F1,)), processing_until=50.0)
+    operation.run()
+    associate_at = [i for i, c in enumerate(service.calls) if c[0] == "associate"]
+    assert len(associate_at) == 1
+    assert clock.t >= 50.0 + 10.0
+
+
+def test_waits_while_a_package_is_still_validating() -> None:
+    operation, service, clock = make(
+        plan.Target("d", associate=(F1,)), package_status={"F1": "VALIDATING"}
+    )
+
+    def validated_after_30s(seconds: float, original=clock.sleep) -> None:  # type: ignore[no-untyped-def]
+        original(seconds)
+        if clock.t >= 30:
+            service.package_status["F1"] = "AVAILABLE"
+
+    operation.runtime.sleep = validated_after_30s
+    operation.run()
+    assert service.count("associate") == 1
+    assert clock.t >= 40
+
+
+def test_a_package_that_failed_validation_fails_the_operation() -> None:
+    operation, _, _ = make(
+        plan.Target("d", associate=(F1,)), package_status={"F1": "VALIDATION_FAILED"}
+    )
+    with pytest.raises(OperationFailed, match="F1 VALIDATION_FAILED"):
+        operation.run()
+
+
+def test_deadline_fails_with_what_is_still_pending() -> None:
+    operation, _service, clock = make(plan.Target("d", associate=(F1,)), timeout=60, duration=1e6)
+    with pytest.raises(OperationFailed) as failure:
+        operation.run()
+    reason = str(failure.value)
+    assert reason.startswith("timed out after 54 s on domain d waiting for F1 (ASSOCIATING)")
+    assert clock.t == pytest.approx(54.0)
+    assert len(reason) <= 256
+
+
+def test_hands_over_before_the_invocation_runs_out() -> None:
+    clock = SimClock(invocation_end=100.0)
+    operation, _, _ = make(plan.Target("d", associate=(F1,)), clock=clock, duration=1000)
+    with pytest.raises(HandOver) as handover:
+        operation.run()
+    assert clock.remaining() >= operation.runtime.handover_margin
+    assert "F1" in handover.value.progress.associate_submitted
+    assert handover.value.progress.handovers == 1
+
+
+def test_a_resumed_operation_does_not_associate_again() -> None:
+    clock = SimClock(invocation_end=100.0)
+    operation, service, _ = make(plan.Target("d", associate=(F1,)), clock=clock, duration=150)
+    with pytest.raises(HandOver) as handover:
+        operation.run()
+    clock.invocation_end = clock.t + 900
+    resumed = Operation(
+        operation.target,
+        handover.value.progress,
+        service,
+        Runtime(now=clock.now, sleep=clock.sleep, remaining=clock.remaining),
+    )
+    resumed.run()
+    assert service.count("associate") == 1
+
+
+def test_delete_of_a_missing_domain_succeeds() -> None:
+    operation, _, _ = make(plan.delete_target(plan_spec("F1")), domain_exists=False)
+    assert operation.run() == {}
+
+
+def test_create_on_a_missing_domain_fails_naming_it() -> None:
+    operation, _, _ = make(plan.Target("d", associate=(F1,)), domain_exists=False)
+    with pytest.raises(OperationFailed, match="domain not found on domain d"):
+        operation.run()
+
+
+def test_delete_dissociates_in_one_call_and_waits_until_gone() -> None:
+    operation, service, _ = make(plan.delete_target(plan_spec("F1", "F2")))
+    service.entries.update({"F1": (S.ACTIVE, 0), "F2": (S.ACTIVE, 0), "X1": (S.ACTIVE, 0)})
+    operation.run()
+    assert [c for c in service.calls if c[0] == "dissociate"] == [("dissociate", ("F1", "F2"))]
+    assert set(service.entries) == {"X1"}
+
+
+def test_delete_treats_not_associated_as_done() -> None:
+    gone = NotAssociated("DissociatePackages", "ResourceNotFoundException", "not associated")
+    operation, service, _ = make(plan.delete_target(plan_spec("F1")), errors={"dissociate": [gone]})
+    service.entries["F1"] = (S.ACTIVE, 0)
+
+    def vanish(seconds: float, original=operation.runtime.sleep) -> None:  # type: ignore[no-untyped-def]
+        service.entries.pop("F1", None)
+        original(seconds)
+
+    operation.runtime.sleep = vanish
+    operation.run()
+
+
+def test_batch_unsupported_falls_back_to_one_package_at_a_time() -> None:
+    operation, service, _ = make(plan.Target("d", associate=(F1, F2)), batch_enabled=False)
+    operation.run()
+    assert [c for c in service.calls if c[0] == "associate_one"] == [
+        ("associate_one", ("F1",)),
+        ("associate_one", ("F2",)),
+    ]
+
+
+def test_api_calls_for_a_twenty_package_create() -> None:
+    packages = tuple(DesiredPackage(f"F{i}") for i in range(20))
+    operation, service, _ = make(plan.Target("d", associate=packages), duration=60)
+    operation.run()
+    assert service.count("associate") == 1
+    assert service.count("describe_domain") == 1
+    assert service.count("describe_packages") == 1
+    assert service.count("list") <= 60 / 4 + 6
+
+
+def plan_spec(*ids: str) -> ResourceSpec:
+    return ResourceSpec("d", tuple(DesiredPackage(i) for i in ids), 3600)

@@ -1,0 +1,306 @@
+"""The pure decision core: every combination of declared, reported and requested state."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from domain_packages_handler import plan
+from domain_packages_handler.model import (
+    Association,
+    AssociationStatus,
+    DesiredPackage,
+    ErrorDetails,
+    PackageAvailability,
+    Snapshot,
+)
+from domain_packages_handler.properties import ResourceSpec
+
+S = AssociationStatus
+NOW = 1_000.0
+
+
+def progress(
+    associate: dict[str, float] | None = None, dissociate: dict[str, float] | None = None
+) -> plan.Progress:
+    return plan.Progress(
+        started_at=0.0,
+        deadline=10_000.0,
+        physical_id="d:Res:uuid",
+        associate_submitted=associate or {},
+        dissociate_submitted=dissociate or {},
+    )
+
+
+def snap(*associations: Association) -> Snapshot:
+    return Snapshot({a.package_id: a for a in associations})
+
+
+def assoc(pid: str, status: S, **kw: object) -> Association:
+    return Association(package_id=pid, status=status, **kw)  # type: ignore[arg-type]
+
+
+def spec(domain: str, *packages: DesiredPackage) -> ResourceSpec:
+    return ResourceSpec(domain_name=domain, packages=packages, timeout_seconds=3600)
+
+
+F1, F2, F3 = DesiredPackage("F1"), DesiredPackage("F2"), DesiredPackage("F3")
+
+# --- one package to associate: every reported status x submitted-or-not x forced-or-not -------
+
+RECENT = NOW - 5
+LONG_AGO = NOW - plan.RESUBMIT_AFTER_SECONDS - 1
+ASSOCIATE_CASES: list[tuple[S | None, float | None, bool, str]] = [
+    # reported status, submitted at, forced, expected decision
+    (None, None, False, "submit"),
+    (None, RECENT, False, "wait"),  # accepted, not listed yet
+    (None, LONG_AGO, False, "submit"),  # accepted long ago and lost: ask again
+    (S.ASSOCIATING, None, False, "wait"),  # someone else's change: adopt it
+    (S.ASSOCIATING, RECENT, False, "wait"),
+    (S.ACTIVE, None, False, "done"),  # adopted
+    (S.ACTIVE, None, True, "submit"),  # options changed: re-associate
+    (S.ACTIVE, RECENT, True, "done"),  # re-associated (or already in desired state)
+    (S.ACTIVE, RECENT, False, "done"),
+    (S.ASSOCIATION_FAILED, None, False, "submit"),  # an old failure: retry
+    (S.ASSOCIATION_FAILED, RECENT, False, "fail"),  # our request failed
+    (S.DISSOCIATING, None, False, "wait"),  # must be gone before it can come back
+    (S.DISSOCIATION_FAILED, None, False, "submit"),
+]
+
+
+@pytest.mark.parametrize(("status", "submitted_at", "forced", "expected"), ASSOCIATE_CASES)
+def test_single_association_decisions(
+    status: S | None, submitted_at: float | None, forced: bool, expected: str
+) -> None:
+    target = plan.Target("d", associate=(F1,), force=frozenset({"F1"} if forced else set()))
+    actual = snap(assoc("F1", status)) if status else snap()
+    submitted = {"F1": submitted_at} if submitted_at is not None else {}
+    decision = plan.decide(target, progress(associate=submitted), actual, NOW)
+    kinds = {plan.Done: "done", plan.Wait: "wait", plan.Submit: "submit", plan.Fail: "fail"}
+    assert kinds[type(decision)] == expected
+    if isinstance(decision, plan.Submit):
+        assert decision.action == "associate"
+        assert decision.package_ids == ("F1",)
+
+
+DISSOCIATE_CASES: list[tuple[S | None, float | None, str]] = [
+    (None, None, "done"),  # not there: nothing to do
+    (None, RECENT, "done"),
+    (S.ACTIVE, None, "submit"),
+    (S.ACTIVE, RECENT, "wait"),  # accepted; the listing has not caught up
+    (S.ACTIVE, LONG_AGO, "submit"),
+    (S.ASSOCIATING, None, "wait"),  # let it settle first
+    (S.ASSOCIATION_FAILED, None, "submit"),
+    (S.DISSOCIATING, None, "wait"),
+    (S.DISSOCIATING, RECENT, "wait"),
+    (S.DISSOCIATION_FAILED, None, "submit"),
+    (S.DISSOCIATION_FAILED, RECENT, "fail"),
+]
+
+
+@pytest.mark.parametrize(("status", "submitted_at", "expected"), DISSOCIATE_CASES)
+def test_single_dissociation_decisions(
+    status: S | None, submitted_at: float | None, expected: str
+) -> None:
+    target = plan.Target("d", dissociate=("F1",), missing_domain_is_success=True)
+    actual = snap(assoc("F1", status)) if status else snap()
+    submitted = {"F1": submitted_at} if submitted_at is not None else {}
+    decision = plan.decide(target, progress(dissociate=submitted), actual, NOW)
+    kinds = {plan.Done: "done", plan.Wait: "wait", plan.Submit: "submit", plan.Fail: "fail"}
+    assert kinds[type(decision)] == expected
+    if isinstance(decision, plan.Submit):
+        assert decision.action == "dissociate"
+
+
+def test_nothing_is_submitted_while_any_package_change_is_in_flight() -> None:
+    target = plan.Target("d", associate=(F1,))
+    for busy_status in (S.ASSOCIATING, S.DISSOCIATING):
+        decision = plan.decide(target, progress(), snap(assoc("X9", busy_status)), NOW)
+        assert isinstance(decision, plan.Wait)
+        assert any("X9" in str(p) for p in decision.pending)
+
+
+def test_all_missing_packages_go_in_one_batch_in_declaration_order() -> None:
+    target = plan.Target("d", associate=(F3, F1, F2))
+    decision = plan.decide(target, progress(), snap(assoc("F1", S.ACTIVE)), NOW)
+    assert decision == plan.Submit("associate", (F3, F2))
+
+
+def test_dissociation_waits_for_associations_to_finish() -> None:
+    target = plan.Target("d", associate=(F1,), dissociate=("F2",))
+    actual = snap(assoc("F1", S.ASSOCIATING), assoc("F2", S.ACTIVE))
+    decision = plan.decide(target, progress(associate={"F1": RECENT}), actual, NOW)
+    assert isinstance(decision, plan.Wait)
+    actual = snap(assoc("F1", S.ACTIVE), assoc("F2", S.ACTIVE))
+    decision = plan.decide(target, progress(associate={"F1": RECENT}), actual, NOW)
+    assert decision == plan.Submit("dissociate", (DesiredPackage("F2"),))
+
+
+def test_failures_name_every_failed_package_with_the_service_words() -> None:
+    target = plan.Target("d", associate=(F1, F2, F3))
+    actual = snap(
+        assoc("F1", S.ASSOCIATION_FAILED, error=ErrorDetails("PluginError", "bad zip")),
+        assoc("F2", S.ASSOCIATING),
+        assoc("F3", S.ASSOCIATION_FAILED),
+    )
+    decision = plan.decide(
+        target, progress(associate={"F1": RECENT, "F2": RECENT, "F3": RECENT}), actual, NOW
+    )
+    assert isinstance(decision, plan.Fail)
+    assert [(f.package_id, f.error_type, f.error_message) for f in decision.failures] == [
+        ("F1", "PluginError", "bad zip"),
+        ("F3", "UnknownError", "the service gave no ErrorDetails"),
+    ]
+
+
+def test_options_reported_by_the_domain_that_differ_cause_reassociation() -> None:
+    wanted = DesiredPackage("F1", prerequisites=("F2",))
+    target = plan.Target("d", associate=(wanted,))
+    differs = snap(assoc("F1", S.ACTIVE, prerequisites=()))
+    same = snap(assoc("F1", S.ACTIVE, prerequisites=("F2",)))
+    silent = snap(assoc("F1", S.ACTIVE))  # the service did not report prerequisites
+    assert isinstance(plan.decide(target, progress(), differs, NOW), plan.Submit)
+    assert isinstance(plan.decide(target, progress(), same, NOW), plan.Done)
+    assert isinstance(plan.decide(target, progress(), silent, NOW), plan.Done)
+
+
+def test_key_store_option_difference_is_detected() -> None:
+    wanted = DesiredPackage("F1", key_store_access_enabled=True, key_access_role_arn="arn:r")
+    target = plan.Target("d", associate=(wanted,))
+    off = snap(assoc("F1", S.ACTIVE, key_store_access_enabled=False))
+    other_role = snap(assoc("F1", S.ACTIVE, key_store_access_enabled=True, key_access_role_arn="x"))
+    same = snap(assoc("F1", S.ACTIVE, key_store_access_enabled=True, key_access_role_arn="arn:r"))
+    assert isinstance(plan.decide(target, progress(), off, NOW), plan.Submit)
+    assert isinstance(plan.decide(target, progress(), other_role, NOW), plan.Submit)
+    assert isinstance(plan.decide(target, progress(), same, NOW), plan.Done)
+
+
+# --- targets per request type ---------------------------------------------------------------
+
+
+def test_create_targets_every_package() -> None:
+    target = plan.create_target(spec("d", F1, F2))
+    assert target.associate == (F1, F2)
+    assert not target.dissociate
+    assert not target.missing_domain_is_success
+
+
+def test_update_on_the_same_domain_adds_removes_and_reassociates_changed() -> None:
+    changed_new = DesiredPackage("F2", prerequisites=("F1",))
+    target = plan.update_target(spec("d", F1, F2), spec("d", F1, changed_new, F3))
+    assert target.associate == (F1, changed_new, F3)
+    assert target.force == frozenset({"F2"})
+    assert target.dissociate == ()
+    target = plan.update_target(spec("d", F1, F2, F3), spec("d", F2))
+    assert target.dissociate == ("F1", "F3")
+
+
+def test_update_to_another_domain_associates_everything_there_and_dissociates_nothing() -> None:
+    target = plan.update_target(spec("old", F1, F2), spec("new", F2, F3))
+    assert target.domain_name == "new"
+    assert target.associate == (F2, F3)
+    assert target.dissociate == ()
+    assert not target.force
+
+
+def test_delete_dissociates_only_the_declared_packages() -> None:
+    target = plan.delete_target(spec("d", F1, F2))
+    assert target.dissociate == ("F1", "F2")
+    assert target.missing_domain_is_success
+    decision = plan.decide(
+        target, progress(), snap(assoc("OTHER1", S.ACTIVE), assoc("F2", S.ACTIVE)), NOW
+    )
+    assert decision == plan.Submit("dissociate", (DesiredPackage("F2"),))
+
+
+# --- readiness, single calls, response data, ids, progress ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("AVAILABLE", None),
+        ("COPYING", plan.Wait),
+        ("VALIDATING", plan.Wait),
+        ("COPY_FAILED", plan.Fail),
+        ("VALIDATION_FAILED", plan.Fail),
+        ("DELETED", plan.Fail),
+        ("DELETING", plan.Fail),
+        ("DELETE_FAILED", plan.Fail),
+    ],
+)
+def test_package_readiness(status: str, expected: type | None) -> None:
+    result = plan.check_packages_ready(["F1"], {"F1": PackageAvailability("F1", status)})
+    assert (type(result) if result is not None else None) is expected
+
+
+def test_undescribed_packages_are_left_to_the_association_call() -> None:
+    assert plan.check_packages_ready(["G1"], {}) is None
+
+
+def test_single_call_mode_picks_a_package_whose_prerequisites_are_active() -> None:
+    config = DesiredPackage("pkg-c", prerequisites=("pkg-a",))
+    plugin = DesiredPackage("pkg-a")
+    submit = plan.Submit("associate", (config, plugin))
+    assert plan.next_single_call(submit, snap()).packages == (plugin,)
+    active = snap(assoc("pkg-a", S.ACTIVE))
+    assert plan.next_single_call(plan.Submit("associate", (config,)), active).packages == (config,)
+
+
+def test_response_data_has_both_keys_for_every_declared_package() -> None:
+    target = plan.Target("d", associate=(F1, F2))
+    actual = snap(assoc("F1", S.ACTIVE, reference_path="analyzers/F1", package_version="v3"))
+    assert plan.response_data(target, actual) == {
+        "ReferencePath.F1": "analyzers/F1",
+        "PackageVersion.F1": "v3",
+        "ReferencePath.F2": "",
+        "PackageVersion.F2": "",
+    }
+
+
+def test_physical_id_is_unique_per_resource_and_domain_and_bounded() -> None:
+    stack = "arn:aws:cloudformation:us-east-1:1:stack/s/0b7c-uuid"
+    a = plan.physical_id("d1", stack, "A")
+    assert a == "d1:A:0b7c-uuid"
+    assert a != plan.physical_id("d2", stack, "A")
+    assert a != plan.physical_id("d1", stack, "B")
+    assert len(plan.physical_id("d", stack, "L" * 2000)) == 1024
+
+
+def test_progress_survives_json_round_trip() -> None:
+    original = progress(associate={"F1": 3.5}).submitted("dissociate", ["F2"], 7.0)
+    assert plan.Progress.from_json(original.to_json()) == original
+
+
+def test_deadline_leaves_a_margin_before_cloudformations_timeout() -> None:
+    assert plan.deadline_for(100.0, 3600) == 100.0 + 3600 - 30
+    assert plan.deadline_for(100.0, 60) == pytest.approx(100.0 + 54)
+
+
+def test_every_status_combination_of_two_packages_is_decided_consistently() -> None:
+    """Exhaustive over two packages: the decision never violates the service's rules."""
+    statuses: list[S | None] = [None, *S]
+    for (s1, s2), (sub1, sub2), other_busy in itertools.product(
+        itertools.product(statuses, statuses),
+        itertools.product([None, RECENT], [None, RECENT]),
+        [False, True],
+    ):
+        target = plan.Target("d", associate=(F1,), dissociate=("F2",))
+        entries = [assoc(pid, st) for pid, st in (("F1", s1), ("F2", s2)) if st is not None]
+        if other_busy:
+            entries.append(assoc("Z9", S.ASSOCIATING))
+        prog = progress(
+            associate={"F1": sub1} if sub1 else {}, dissociate={"F2": sub2} if sub2 else {}
+        )
+        actual = snap(*entries)
+        decision = plan.decide(target, prog, actual, NOW)
+        in_flight = bool(actual.busy_with())
+        if isinstance(decision, plan.Submit):
+            assert not in_flight, "never call while a change is in flight"
+            if decision.action == "dissociate":
+                assert s1 is S.ACTIVE, "dissociate only once associations are done"
+        if isinstance(decision, plan.Done):
+            assert s1 is S.ACTIVE
+            assert s2 is None
+        if isinstance(decision, plan.Fail):
+            assert (s1 is S.ASSOCIATION_FAILED and sub1) or (s2 is S.DISSOCIATION_FAILED and sub2)
