@@ -26,15 +26,42 @@ def _fit(head: str, parts: Sequence[str], tail: str, limit: int = MAX_REASON) ->
     return (head + separator.join(trimmed) + tail)[:limit]
 
 
+def _fit_messages(head: str, items: Sequence[tuple[str, str]]) -> str | None:
+    """Each item is (prefix kept whole, message trimmed to share the room); None if too tight."""
+    separator = "; "
+    fixed = len(head) + sum(len(p) for p, _ in items) + len(separator) * (len(items) - 1)
+    room = MAX_REASON - fixed
+    if room < 12 * len(items):
+        return None
+    share = room // len(items)
+    parts = [p + (m if len(m) <= share else m[: share - 1] + "…") for p, m in items]
+    return head + separator.join(parts)
+
+
 def package_failures(domain_name: str, action: str, failures: Sequence[PackageFailure]) -> str:
-    """E.g. "pkg-1 ASSOCIATION_FAILED on domain d: PluginValidationFailure: bad zip"."""
-    ids = ", ".join(f.package_id for f in failures)
-    head = f"{action} failed on domain {domain_name} for {ids}: "
-    parts = [f"{f.package_id} {f.error_type}: {f.error_message}" for f in failures]
-    head_room = MAX_REASON - 40
-    if len(head) > head_room:
-        head = f"{action} failed on domain {domain_name} for {len(failures)} packages: "
-    return _fit(head, parts, "")
+    """E.g. "association failed on domain d: pkg-1 PluginValidationFailure: bad zip"."""
+    head = f"{action} failed on domain {domain_name}: "
+    text = _fit_messages(
+        head, [(f"{f.package_id} {f.error_type}: ", f.error_message) for f in failures]
+    )
+    if text is not None:
+        return text
+    # Too many for every message: name the packages under their error types, as many as fit.
+    by_type: dict[str, list[str]] = {}
+    for f in failures:
+        by_type.setdefault(f.error_type, []).append(f.package_id)
+    text = f"{head}{len(failures)} packages: "
+    named = 0
+    for error_type, ids in by_type.items():
+        text += f"{error_type} "
+        for package_id in ids:
+            more = f" and {len(failures) - named} more (see the handler's log)"
+            if len(text) + len(package_id) + 2 + len(more) > MAX_REASON:
+                return text.rstrip(", ") + more
+            text += package_id + ", "
+            named += 1
+        text = text.rstrip(", ") + "; "
+    return text.rstrip("; ")
 
 
 def timed_out(domain_name: str, elapsed_seconds: float, pending: Sequence[Pending]) -> str:
