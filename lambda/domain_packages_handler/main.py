@@ -24,7 +24,26 @@ from .service import CLIENT_CONFIG, OpenSearchPackages
 PROGRESS_KEY = "DomainPackagesProgress"
 HANDOVER_ATTEMPTS = 3
 
-helper = Responder(json_logging=False, log_level="INFO", boto_level="ERROR", sleep_on_delete=0)
+
+_per_thread = threading.local()
+
+
+def responder() -> Responder:
+    """crhelper's state for the invocation running on this thread, built on first use.
+
+    crhelper keeps per-request state on the instance and creates boto3 clients in its
+    constructor: one instance per thread keeps both out of the import and lets a test run
+    invocations side by side in one process, as Lambda runs them in separate sandboxes.
+    """
+    existing: Responder | None = getattr(_per_thread, "responder", None)
+    if existing is not None:
+        return existing
+    created = Responder(json_logging=False, log_level="INFO", boto_level="ERROR", sleep_on_delete=0)
+    created.create(run)
+    created.update(run)
+    created.delete(run)
+    _per_thread.responder = created
+    return created
 
 
 @dataclass(frozen=True)
@@ -80,7 +99,9 @@ def _invalid_create_id(event: dict[str, Any]) -> str:
     return plan.physical_id("invalid", stack_id, logical_id)
 
 
-def _hand_over(event: dict[str, Any], context: Any, progress: plan.Progress) -> None:
+def _hand_over(
+    helper: Responder, event: dict[str, Any], context: Any, progress: plan.Progress
+) -> None:
     """Continue the wait in a fresh asynchronous invocation of this same function."""
     payload = json.dumps({**event, PROGRESS_KEY: progress.to_json()}).encode()
     client = boto3.client("lambda", config=CLIENT_CONFIG)
@@ -112,6 +133,7 @@ def _hand_over(event: dict[str, Any], context: Any, progress: plan.Progress) -> 
 
 def run(event: dict[str, Any], context: Any) -> str:
     """Create, Update and Delete all come here; the answer's PhysicalResourceId is returned."""
+    helper = responder()
     try:
         lifecycle = lifecycle_of(event)
     except InvalidProperties as error:
@@ -146,7 +168,15 @@ def run(event: dict[str, Any], context: Any) -> str:
     def emergency_handover() -> bool:
         if handed_over.is_set():
             return True
-        _hand_over(clean_event, context, operation.progress)
+        progress_now = operation.progress
+        _hand_over(
+            helper,
+            clean_event,
+            context,
+            plan.Progress.from_json(
+                {**progress_now.to_json(), "handovers": progress_now.handovers + 1}
+            ),
+        )
         handed_over.set()
         return True
 
@@ -155,26 +185,11 @@ def run(event: dict[str, Any], context: Any) -> str:
         helper.Data.update(operation.run())
     except HandOver as handover:
         if not handed_over.is_set():
-            _hand_over(clean_event, context, handover.progress)
+            _hand_over(helper, clean_event, context, handover.progress)
             handed_over.set()
     finally:
         helper.emergency_handover = None
     return progress.physical_id
-
-
-@helper.create
-def _create(event: dict[str, Any], context: Any) -> str:
-    return run(event, context)
-
-
-@helper.update
-def _update(event: dict[str, Any], context: Any) -> str:
-    return run(event, context)
-
-
-@helper.delete
-def _delete(event: dict[str, Any], context: Any) -> str:
-    return run(event, context)
 
 
 def handler(event: dict[str, Any], context: Any) -> None:
@@ -187,4 +202,4 @@ def handler(event: dict[str, Any], context: Any) -> None:
         resumed=PROGRESS_KEY in event,
         region=os.environ.get("AWS_REGION"),
     )
-    helper(event, context)
+    responder()(event, context)
