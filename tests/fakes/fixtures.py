@@ -1,0 +1,106 @@
+"""pytest fixtures for the fakes; load with `pytest_plugins = ["tests.fakes.fixtures"]`.
+
+Every fixture is function-scoped: each test gets fresh servers on fresh ports, so no state or
+injected fault leaks between tests. `aws_env` points the process environment (what boto3 and
+crhelper read) at the fakes, and only at them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import boto3
+import pytest
+
+from tests.fakes._http import REGION
+from tests.fakes.cloudformation import FakeCloudFormation
+from tests.fakes.lambda_service import FakeLambda
+from tests.fakes.opensearch import FakeOpenSearch
+
+__all__ = ["AwsEnv", "aws_env", "fake_cloudformation", "fake_lambda", "fake_opensearch"]
+
+_FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
+    "AWS_SECRET_ACCESS_KEY": "fake-secret-access-key",
+    "AWS_SESSION_TOKEN": "fake-session-token",
+}
+# Anything that could make boto3 reach real AWS or pick up the developer's own configuration.
+_REMOVED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_CA_BUNDLE",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+)
+
+
+@pytest.fixture
+def fake_opensearch() -> Iterator[FakeOpenSearch]:
+    """A started FakeOpenSearch (0.2 s association/dissociation), no domains or packages yet."""
+    with FakeOpenSearch(association_seconds=0.2, dissociation_seconds=0.2) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_lambda(
+    fake_opensearch: FakeOpenSearch, fake_cloudformation: FakeCloudFormation
+) -> Iterator[FakeLambda]:
+    """A started FakeLambda with no functions; stop() waits for running Event invocations.
+
+    It depends on the other fakes only so that pytest tears it down first: handlers still
+    running at teardown can then finish talking to OpenSearch and answering CloudFormation
+    (crhelper retries a failed answer forever) instead of hanging the teardown.
+    """
+    with FakeLambda() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_cloudformation() -> Iterator[FakeCloudFormation]:
+    """A started TLS response receiver; its CA is at `.ca_pem_path`."""
+    with FakeCloudFormation() as fake:
+        yield fake
+
+
+@dataclass(frozen=True)
+class AwsEnv:
+    """The fakes `aws_env` wired the environment to."""
+
+    opensearch: FakeOpenSearch
+    lambda_: FakeLambda
+    cloudformation: FakeCloudFormation
+
+
+@pytest.fixture
+def aws_env(
+    monkeypatch: pytest.MonkeyPatch,
+    fake_opensearch: FakeOpenSearch,
+    fake_lambda: FakeLambda,
+    fake_cloudformation: FakeCloudFormation,
+) -> AwsEnv:
+    """Environment of a Lambda whose AWS is the fakes: region, fake credentials, endpoints, CA.
+
+    Also resets boto3's default session so clients built after this point read the new values
+    (a session created earlier would keep credentials it had already resolved).
+    """
+    for name in _REMOVED:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    for name, value in _FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_OPENSEARCH", fake_opensearch.endpoint_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", fake_lambda.endpoint_url)
+    monkeypatch.setenv("SSL_CERT_FILE", fake_cloudformation.ca_pem_path)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    return AwsEnv(fake_opensearch, fake_lambda, fake_cloudformation)
