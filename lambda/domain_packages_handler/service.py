@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_opensearch.type_defs import PackageDetailsForAssociationTypeDef
 
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 4},
+    # Few quick retries here: the lifecycle has its own backoff within the deadline, and
+    # standard mode would otherwise also retry quota errors (LimitExceededException).
+    retries={"mode": "standard", "total_max_attempts": 3},
     connect_timeout=5,
     read_timeout=20,
     user_agent_extra="opensearch-packages",

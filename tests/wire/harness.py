@@ -1,0 +1,91 @@
+"""Drives the real handler module as CloudFormation and Lambda do, against the fakes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import boto3
+from domain_packages_handler import main
+
+from tests.fakes._http import REGION
+from tests.fakes.fixtures import AwsEnv
+
+FUNCTION = "domain-packages-handler"
+
+
+def package(package_id: str, **options: Any) -> dict[str, Any]:
+    """One entry of the `Packages` property, as the construct writes it."""
+    return {"PackageID": package_id, **options}
+
+
+def props(domain: str, *packages: str | dict[str, Any], timeout: int = 60) -> dict[str, Any]:
+    return {
+        "DomainName": domain,
+        "Packages": [p if isinstance(p, dict) else package(p) for p in packages],
+        "TimeoutSeconds": timeout,
+    }
+
+
+@dataclass
+class Stack:
+    """One custom resource's life: each request goes in as an Event invoke, as CloudFormation
+    sends it, and the answer is read back from the TLS response listener."""
+
+    env: AwsEnv
+    logical_id: str = "Packages"
+    function_timeout: float = 900.0
+    physical_id: str | None = None
+    properties: dict[str, Any] | None = None
+    answers: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.env.lambda_.register(FUNCTION, main.handler, timeout_seconds=self.function_timeout)
+        self.client = boto3.client(
+            "lambda", region_name=REGION, endpoint_url=self.env.lambda_.endpoint_url
+        )
+
+    def send(
+        self,
+        request_type: Literal["Create", "Update", "Delete"],
+        properties: dict[str, Any] | None = None,
+        *,
+        physical_id: str | None = None,
+        old_properties: dict[str, Any] | None = None,
+        wait: float = 30.0,
+    ) -> dict[str, Any]:
+        properties = properties if properties is not None else self.properties
+        assert properties is not None
+        event = self.env.cloudformation.make_event(
+            request_type,
+            properties=properties,
+            logical_id=self.logical_id,
+            old_properties=old_properties
+            if old_properties is not None
+            else (self.properties if request_type == "Update" else None),
+            physical_id=physical_id or (self.physical_id if request_type != "Create" else None),
+        )
+        self.invoke(event)
+        answer = self.env.cloudformation.wait_for_response(event["RequestId"], timeout=wait)
+        self.answers.append(answer)
+        if answer["Status"] == "SUCCESS" and request_type != "Delete":
+            self.physical_id = answer["PhysicalResourceId"]
+            self.properties = properties
+        elif request_type == "Create":
+            self.physical_id = answer["PhysicalResourceId"]
+        return answer
+
+    def invoke(self, event: dict[str, Any]) -> None:
+        self.client.invoke(
+            FunctionName=FUNCTION, InvocationType="Event", Payload=json.dumps(event).encode()
+        )
+
+    def create(self, properties: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        return self.send("Create", properties, **kw)
+
+    def update(self, properties: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        return self.send("Update", properties, **kw)
+
+    def delete(self, **kw: Any) -> dict[str, Any]:
+        return self.send("Delete", **kw)
