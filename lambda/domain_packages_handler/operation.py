@@ -178,6 +178,13 @@ class Operation:
             raise self._rejected(
                 f"{decision.action} {', '.join(decision.package_ids)}", error
             ) from error
+        else:
+            log_event(
+                "accepted",
+                action=decision.action,
+                domain=self.domain,
+                packages=decision.package_ids,
+            )
         self.progress = self.progress.submitted(
             decision.action, decision.package_ids, self.runtime.now()
         )
