@@ -1,0 +1,177 @@
+"""The handler's Lambda asset: the handler package plus its pinned requirements.
+
+Bundled at synth time on the local machine with pip (no Docker needed); if pip is not available
+CDK falls back to the same recipe in the runtime's bundling container. The asset hash is computed
+from the sources and the recipe, so two synths of the same sources give the same asset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+
+#: Data package (``lambda/`` in the source tree) that holds the handler and its requirements.
+SOURCE_PACKAGE = "opensearch_packages._lambda"
+HANDLER_PACKAGE = "domain_packages_handler"
+REQUIREMENTS_FILE = "requirements.txt"
+HANDLER = f"{HANDLER_PACKAGE}.main.handler"
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+ARCHITECTURE = lambda_.Architecture.ARM_64
+#: Bump when the bundling recipe below changes in a way that changes the asset's contents.
+RECIPE_VERSION = "opensearch-packages-bundle/1"
+
+_PIP_TARGET_OPTIONS = (
+    "--no-deps",
+    "--no-compile",
+    "--only-binary=:all:",
+    "--platform",
+    "manylinux2014_aarch64",
+    "--implementation",
+    "cp",
+    "--python-version",
+    "3.14",
+    "--quiet",
+    "--disable-pip-version-check",
+)
+_SKIPPED_DIRS = frozenset({"__pycache__"})
+_SKIPPED_SUFFIXES = (".pyc", ".pyo")
+
+
+def source_dir() -> Path:
+    """The directory holding ``domain_packages_handler/`` and ``requirements.txt``.
+
+    Found through the installed package (wheel or editable install), never by importing the
+    handler.
+    """
+    path = Path(str(importlib.resources.files(SOURCE_PACKAGE)))
+    if (
+        not (path / HANDLER_PACKAGE / "main.py").is_file()
+        or not (path / REQUIREMENTS_FILE).is_file()
+    ):
+        raise FileNotFoundError(
+            f"the handler sources are missing from {path}: expected {HANDLER_PACKAGE}/main.py and "
+            f"{REQUIREMENTS_FILE}; reinstall opensearch-packages"
+        )
+    return path
+
+
+def _handler_files(source: Path) -> list[Path]:
+    """Files of the handler package, sorted, without bytecode caches."""
+    files = []
+    for path in (source / HANDLER_PACKAGE).rglob("*"):
+        relative = path.relative_to(source)
+        if not path.is_file() or _SKIPPED_DIRS.intersection(relative.parts):
+            continue
+        if path.name.endswith(_SKIPPED_SUFFIXES):
+            continue
+        files.append(path)
+    return sorted(files, key=lambda p: p.relative_to(source).as_posix())
+
+
+def asset_hash(source: Path) -> str:
+    """SHA-256 over the recipe, the target platform and every file that goes into the asset."""
+    digest = hashlib.sha256()
+
+    def feed(*parts: bytes) -> None:
+        for part in parts:
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+
+    feed(RECIPE_VERSION.encode(), RUNTIME.name.encode(), ARCHITECTURE.name.encode())
+    for path in [*_handler_files(source), source / REQUIREMENTS_FILE]:
+        feed(path.relative_to(source).as_posix().encode(), path.read_bytes())
+    return digest.hexdigest()
+
+
+def _ignore_caches(directory: str, names: list[str]) -> set[str]:
+    return {n for n in names if n in _SKIPPED_DIRS or n.endswith(_SKIPPED_SUFFIXES)}
+
+
+def bundle(source: Path, output_dir: Path) -> None:
+    """Write the asset into ``output_dir``: the handler package plus the pinned requirements."""
+    shutil.copytree(
+        source / HANDLER_PACKAGE,
+        output_dir / HANDLER_PACKAGE,
+        ignore=_ignore_caches,
+        dirs_exist_ok=True,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        *_PIP_TARGET_OPTIONS,
+        "--target",
+        str(output_dir),
+        "--requirement",
+        str(source / REQUIREMENTS_FILE),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"bundling the OpenSearch packages handler failed: {' '.join(command)} exited with "
+            f"{result.returncode}:\n{result.stdout}{result.stderr}"
+        )
+    shutil.rmtree(output_dir / "bin", ignore_errors=True)
+
+
+@jsii.implements(ILocalBundling)
+class LocalBundling:
+    """Bundles the handler asset with this Python's pip, without Docker."""
+
+    def __init__(self, source: Path) -> None:
+        self._source = source
+
+    def try_bundle(self, output_dir: str, *, image: DockerImage, **options: Any) -> bool:
+        """Bundle into ``output_dir``; ``False`` (use Docker instead) when pip is missing."""
+        if importlib.util.find_spec("pip") is None:
+            return False
+        bundle(self._source, Path(output_dir))
+        return True
+
+
+def _docker_command() -> list[str]:
+    pip = " ".join(
+        [
+            "python -m pip install",
+            *_PIP_TARGET_OPTIONS,
+            "--target /asset-output",
+            f"--requirement /asset-input/{REQUIREMENTS_FILE}",
+        ]
+    )
+    script = " && ".join(
+        [
+            f"cp -R /asset-input/{HANDLER_PACKAGE} /asset-output/",
+            "find /asset-output -depth \\( -name __pycache__ -o -name '*.py[co]' \\) "
+            "-exec rm -rf {} +",
+            pip,
+            "rm -rf /asset-output/bin",
+        ]
+    )
+    return ["bash", "-c", script]
+
+
+def handler_code() -> lambda_.Code:
+    """The handler's ``Code``: bundled locally (or in Docker), with a content-derived hash."""
+    source = source_dir()
+    return lambda_.Code.from_asset(
+        str(source),
+        asset_hash=asset_hash(source),
+        asset_hash_type=AssetHashType.CUSTOM,
+        bundling=BundlingOptions(
+            image=RUNTIME.bundling_image,
+            command=_docker_command(),
+            environment={"PIP_CACHE_DIR": "/tmp/pip-cache"},  # noqa: S108 (inside the container)
+            local=LocalBundling(source),
+        ),
+    )

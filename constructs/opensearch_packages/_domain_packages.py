@@ -1,0 +1,280 @@
+"""``DomainPackages``: the public construct."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aws_cdk import CfnResource, CustomResource, Duration, Stack, Token
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_opensearchservice as opensearch
+from constructs import Construct
+
+from opensearch_packages._association import PackageAssociation
+from opensearch_packages._handler import DomainPackagesHandler
+from opensearch_packages._validation import (
+    MAX_PACKAGES_PER_DOMAIN,
+    MAX_TIMEOUT_SECONDS,
+    check_domain_name,
+    find_prerequisite_cycle,
+)
+
+#: CloudFormation resource type of the custom resource.
+RESOURCE_TYPE = "Custom::OpenSearchDomainPackages"
+DEFAULT_TIMEOUT = Duration.hours(1)
+
+
+class DomainPackages(Construct):
+    """Associates packages with an Amazon OpenSearch Service domain and waits until they are ACTIVE.
+
+    On create the packages are associated in one ``AssociatePackages`` call (packages already
+    ACTIVE on the domain are adopted); on update added packages are associated, removed ones
+    dissociated and changed ones re-associated; on delete they are dissociated. Each operation
+    waits for the service to finish and fails with the service's own error reasons.
+
+    One Lambda function per stack serves every ``DomainPackages`` of that stack.
+
+    Example::
+
+        packages = DomainPackages(
+            self, "SearchPackages",
+            domain=domain,
+            packages=["F111111111", PackageAssociation("pkg-0a1b2c3d", prerequisites=["F2"])],
+        )
+        synonyms_path = packages.reference_path("F111111111")
+
+    :param scope: The construct's scope.
+    :param id: The construct's ID.
+    :param domain: The domain to associate the packages with. Exactly one of ``domain`` and
+        ``domain_name`` is required. The association waits for the domain's resources (domain,
+        access and log policies) when they are in the same stack. Default: none, use
+        ``domain_name``.
+    :param domain_name: The name of the domain, for a domain not defined as an ``IDomain``.
+        Default: none, use ``domain``.
+    :param packages: The packages to associate, in order: package IDs or ``PackageAssociation``
+        objects; 1 to 20 (the service's per-domain quota), each ID once.
+    :param timeout: The longest one create, update or delete may wait for the service. Also the
+        custom resource's ``ServiceTimeout``. At most 1 hour, CloudFormation's limit; plugins
+        can take tens of minutes (blue/green deployment). Default: 1 hour.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain: opensearch.IDomain | None = None,
+        domain_name: str | None = None,
+        packages: Sequence[str | PackageAssociation],
+        timeout: Duration | None = None,
+    ) -> None:
+        if (domain is None) == (domain_name is None):
+            given = "both" if domain is not None else "neither"
+            raise ValueError(
+                f"DomainPackages {id!r}: {given} of domain and domain_name given; pass exactly "
+                "one: domain=<an aws_opensearchservice.IDomain> or domain_name='<name>'"
+            )
+        if isinstance(domain, str):
+            raise TypeError(
+                f"DomainPackages {id!r}: domain {domain!r} is a string; pass a domain name as "
+                f"domain_name={domain!r}, or an aws_opensearchservice.IDomain as domain"
+            )
+        if domain_name is not None:
+            check_domain_name(domain_name)
+        normalised = _normalise_packages(id, packages)
+        timeout_seconds = _timeout_seconds(id, timeout)
+
+        super().__init__(scope, id)
+        self._packages = normalised
+        self._timeout = Duration.seconds(timeout_seconds)
+        if domain is not None:
+            self._domain_name = domain.domain_name
+            domain_arn = domain.domain_arn
+        else:
+            assert domain_name is not None  # checked above; narrows the type
+            self._domain_name = domain_name
+            domain_arn = Stack.of(self).format_arn(
+                service="es", resource="domain", resource_name=domain_name
+            )
+
+        handler = DomainPackagesHandler.of(self)
+        handler.allow_domain(domain_arn)
+        for package in normalised:
+            if package.key_access_role is not None:
+                handler.allow_pass_role(package.key_access_role)
+        self._function: lambda_.IFunction = handler.function
+
+        self._resource = CustomResource(
+            self,
+            "Resource",
+            service_token=handler.function.function_arn,
+            resource_type=RESOURCE_TYPE,
+            service_timeout=self._timeout,
+            properties={
+                "DomainName": self._domain_name,
+                "Packages": [_package_property(p) for p in normalised],
+                "TimeoutSeconds": timeout_seconds,
+            },
+        )
+        for permission in handler.permissions():
+            self._resource.node.add_dependency(permission)
+        if domain is not None:
+            _depend_on_domain(self._resource, domain)
+
+    @property
+    def domain_name(self) -> str:
+        """The name of the domain the packages are associated with (may be a token)."""
+        return self._domain_name
+
+    @property
+    def packages(self) -> tuple[PackageAssociation, ...]:
+        """The packages, in declaration order, package-ID strings turned into
+        ``PackageAssociation`` objects."""
+        return self._packages
+
+    @property
+    def timeout(self) -> Duration:
+        """The longest one lifecycle operation may wait (the custom resource's ServiceTimeout)."""
+        return self._timeout
+
+    @property
+    def function(self) -> lambda_.IFunction:
+        """The handler function, shared by every ``DomainPackages`` in the stack."""
+        return self._function
+
+    def reference_path(self, package_id: str) -> str:
+        """The package's path on the domain's nodes (a token), e.g. for a TXT-DICTIONARY the
+        ``synonyms_path`` to use in index settings.
+
+        :param package_id: One of the package IDs given to this construct.
+        :raises ValueError: if ``package_id`` is not one of them.
+        """
+        return self._resource.get_att_string(f"ReferencePath.{self._known(package_id)}")
+
+    def package_version(self, package_id: str) -> str:
+        """The version of the package associated with the domain (a token).
+
+        :param package_id: One of the package IDs given to this construct.
+        :raises ValueError: if ``package_id`` is not one of them.
+        """
+        return self._resource.get_att_string(f"PackageVersion.{self._known(package_id)}")
+
+    def _known(self, package_id: str) -> str:
+        ids = [p.package_id for p in self._packages]
+        if package_id not in ids:
+            raise ValueError(
+                f"package {package_id!r} is not among the packages of DomainPackages "
+                f"{self.node.path!r}; its packages are: {', '.join(repr(i) for i in ids)}"
+            )
+        return package_id
+
+
+def _normalise_packages(
+    id: str, packages: Sequence[str | PackageAssociation]
+) -> tuple[PackageAssociation, ...]:
+    if isinstance(packages, str | PackageAssociation):
+        raise TypeError(
+            f"DomainPackages {id!r}: packages must be a list, not a single "
+            f"{type(packages).__name__} {packages!r}; write packages=[{packages!r}]"
+        )
+    normalised: list[PackageAssociation] = []
+    for package in packages:
+        if isinstance(package, PackageAssociation):
+            normalised.append(package)
+        elif isinstance(package, str):
+            normalised.append(PackageAssociation(package))
+        else:
+            raise TypeError(
+                f"DomainPackages {id!r}: package {package!r} is a {type(package).__name__}; "
+                "expected a package-ID string or a PackageAssociation"
+            )
+    if not normalised:
+        raise ValueError(
+            f"DomainPackages {id!r}: packages is empty; give 1 to {MAX_PACKAGES_PER_DOMAIN} "
+            "package IDs or PackageAssociation objects"
+        )
+    if len(normalised) > MAX_PACKAGES_PER_DOMAIN:
+        raise ValueError(
+            f"DomainPackages {id!r}: {len(normalised)} packages given; the service allows at "
+            f"most {MAX_PACKAGES_PER_DOMAIN} packages per domain"
+        )
+    seen: set[str] = set()
+    for package in normalised:
+        if package.package_id in seen:
+            raise ValueError(
+                f"DomainPackages {id!r}: package {package.package_id!r} is listed more than "
+                "once; list each package once (a PackageAssociation carries all its options)"
+            )
+        seen.add(package.package_id)
+    cycle = find_prerequisite_cycle({p.package_id: p.prerequisites for p in normalised})
+    if cycle is not None:
+        raise ValueError(
+            f"DomainPackages {id!r}: the prerequisites form a cycle: {' -> '.join(cycle)}; "
+            "prerequisites must form a hierarchy (e.g. a plugin's config and licence packages "
+            "list the plugin, the plugin lists neither)"
+        )
+    return tuple(normalised)
+
+
+def _timeout_seconds(id: str, timeout: Duration | None) -> int:
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT
+    if not isinstance(timeout, Duration):
+        raise TypeError(
+            f"DomainPackages {id!r}: timeout {timeout!r} is a {type(timeout).__name__}; "
+            "expected an aws_cdk.Duration, e.g. Duration.minutes(30)"
+        )
+    seconds = timeout.to_seconds(integral=False)
+    if Token.is_unresolved(seconds):
+        raise ValueError(
+            f"DomainPackages {id!r}: timeout {timeout.to_human_string()!r} is a token; give a "
+            f"Duration known at synth time, at most 1 hour ({MAX_TIMEOUT_SECONDS} s)"
+        )
+    if seconds > MAX_TIMEOUT_SECONDS:
+        raise ValueError(
+            f"DomainPackages {id!r}: timeout {timeout.to_human_string()} ({seconds:g} s) is "
+            f"longer than CloudFormation allows a custom resource to wait; use at most 1 hour "
+            f"({MAX_TIMEOUT_SECONDS} s)"
+        )
+    if seconds < 1 or seconds != int(seconds):
+        raise ValueError(
+            f"DomainPackages {id!r}: timeout {timeout.to_human_string()} ({seconds:g} s) must be "
+            f"a whole number of seconds between 1 and {MAX_TIMEOUT_SECONDS}"
+        )
+    return int(seconds)
+
+
+def _depend_on_domain(resource: CustomResource, domain: opensearch.IDomain) -> None:
+    """Make ``resource`` wait for the domain and the resources that belong to it.
+
+    Besides the domain itself, the domain's construct holds resources that change it after
+    creation (access policy, log publishing policies); the service rejects package changes while
+    the domain is processing, so the association waits for all of them. When the resource already
+    references the domain's own CloudFormation resource (``Ref`` in ``DomainName``), an explicit
+    ``DependsOn`` on it would be redundant (cfn-lint W3005) and is left out.
+    """
+    stack = Stack.of(resource)
+    domain_resource = domain.node.default_child
+    if not (
+        isinstance(domain_resource, CfnResource)
+        and Stack.of(domain_resource).node.path == stack.node.path
+        and stack.resolve(domain.domain_name) == {"Ref": stack.get_logical_id(domain_resource)}
+    ):
+        resource.node.add_dependency(domain)
+        return
+    for child in domain.node.children:
+        # (jsii proxies of one JavaScript object need not be identical: compare paths)
+        if child.node.path != domain_resource.node.path:
+            resource.node.add_dependency(child)
+
+
+def _package_property(package: PackageAssociation) -> dict[str, Any]:
+    """The package's entry in the custom resource's ``Packages`` property (unset keys omitted)."""
+    entry: dict[str, Any] = {"PackageID": package.package_id}
+    if package.prerequisites:
+        entry["Prerequisites"] = list(package.prerequisites)
+    if package.key_store_access_enabled is not None:
+        entry["KeyStoreAccessEnabled"] = package.key_store_access_enabled
+    if package.key_access_role is not None:
+        entry["KeyAccessRoleArn"] = package.key_access_role.role_arn
+    return entry

@@ -1,0 +1,137 @@
+"""The handler function shared by every ``DomainPackages`` of a stack, with its IAM."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct, IConstruct
+
+from opensearch_packages import _bundling
+
+#: Construct ID of the shared handler, directly under the stack.
+HANDLER_CONSTRUCT_ID = "OpenSearchDomainPackagesHandler"
+
+#: Actions on a domain, all of which support the domain ARN as resource.
+DOMAIN_ACTIONS = (
+    "es:AssociatePackages",
+    "es:DissociatePackages",
+    "es:AssociatePackage",
+    "es:DissociatePackage",
+    "es:ListPackagesForDomain",
+    "es:DescribeDomain",
+)
+#: Actions without resource-level permissions.
+UNSCOPED_ACTIONS = ("es:DescribePackages",)
+
+FUNCTION_TIMEOUT = Duration.minutes(15)
+MEMORY_SIZE_MB = 256
+LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+
+
+class DomainPackagesHandler(Construct):
+    """The Lambda function that answers CloudFormation for every ``DomainPackages`` in a stack.
+
+    Created once per stack, by the first ``DomainPackages``; later ones widen its permissions to
+    their domains and key access roles.
+    """
+
+    @classmethod
+    def of(cls, scope: IConstruct) -> DomainPackagesHandler:
+        """The stack's handler, created on first use."""
+        stack = Stack.of(scope)
+        existing = stack.node.try_find_child(HANDLER_CONSTRUCT_ID)
+        if existing is None:
+            return cls(stack, HANDLER_CONSTRUCT_ID)
+        if not isinstance(existing, cls):
+            raise TypeError(
+                f"the construct ID {HANDLER_CONSTRUCT_ID!r} at the root of stack "
+                f"{stack.node.path!r} is reserved for the OpenSearch packages handler; rename "
+                f"your {type(existing).__name__}"
+            )
+        return existing
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self._domain_arns: list[str] = []
+        self._role_arns: list[str] = []
+
+        self.log_group = logs.LogGroup(self, "LogGroup", retention=LOG_RETENTION)
+        self.role = iam.Role(
+            self,
+            "ServiceRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Associates OpenSearch Service packages with domains (opensearch-packages)",
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[self.log_group.log_group_arn],
+            )
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(UNSCOPED_ACTIONS), resources=["*"])
+        )
+        self._domain_statement = iam.PolicyStatement(actions=list(DOMAIN_ACTIONS))
+        self._pass_role_statement = iam.PolicyStatement(actions=["iam:PassRole"])
+        self.default_policy = self.role.node.find_child("DefaultPolicy")
+        Validations.of(self.default_policy).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::*]",
+                reason="es:DescribePackages has no resource-level permissions (the Service "
+                "Authorization Reference lists no resource type for it); every other action is "
+                "scoped to the domains and roles in use.",
+            )
+        )
+
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description="Associates OpenSearch Service packages with domains and waits for them "
+            "(opensearch-packages)",
+            code=_bundling.handler_code(),
+            handler=_bundling.HANDLER,
+            runtime=_bundling.RUNTIME,
+            architecture=_bundling.ARCHITECTURE,
+            memory_size=MEMORY_SIZE_MB,
+            timeout=FUNCTION_TIMEOUT,
+            role=self.role,
+            log_group=self.log_group,
+        )
+
+        # A separate policy: in the default policy, the function's ARN would make a cycle (the
+        # function depends on its role's default policy).
+        self.self_invoke_policy = iam.Policy(
+            self,
+            "SelfInvokePolicy",
+            roles=[self.role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["lambda:InvokeFunction"],
+                    resources=[self.function.function_arn],
+                )
+            ],
+        )
+
+    def allow_domain(self, domain_arn: str) -> None:
+        """Grant the package actions on ``domain_arn`` (once per distinct ARN)."""
+        if domain_arn in self._domain_arns:
+            return
+        if not self._domain_arns:
+            self.role.add_to_principal_policy(self._domain_statement)
+        self._domain_arns.append(domain_arn)
+        self._domain_statement.add_resources(domain_arn)
+
+    def allow_pass_role(self, role: iam.IRole) -> None:
+        """Grant ``iam:PassRole`` on ``role`` (once per distinct role)."""
+        if role.role_arn in self._role_arns:
+            return
+        if not self._role_arns:
+            self.role.add_to_principal_policy(self._pass_role_statement)
+        self._role_arns.append(role.role_arn)
+        self._pass_role_statement.add_resources(role.role_arn)
+
+    def permissions(self) -> list[IConstruct]:
+        """What must exist before the handler's first event: its policies."""
+        return [self.default_policy, self.self_invoke_policy]
