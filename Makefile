@@ -1,0 +1,46 @@
+# Quick start:  make synth  (set up, then synthesise the example app with the cdk CLI)
+#               make test   (set up, then lint, type-check and run the whole test suite)
+# Setup is idempotent: the virtual environment and node_modules are rebuilt only when
+# pyproject.toml or package-lock.json change.
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed-dev
+NODE_STAMP := node_modules/.installed
+
+# jsii warns on every synth under Node 20 (end of life); silence it, keep other versions loud.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+
+.PHONY: synth test lint typecheck pytest setup clean
+
+synth: setup
+	npx --no-install cdk synth --quiet --no-notices
+
+test: setup lint typecheck pytest
+
+lint: $(PY_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(PY_STAMP)
+	$(VENV)/bin/mypy
+
+pytest: setup
+	$(VENV)/bin/pytest
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Example CDK app: a small OpenSearch Service domain with packages associated by DomainPackages.
+
+    npx cdk synth                                        # defaults: synthesises anywhere
+    npx cdk deploy -c domainName=my-search -c packageIds=F111111111,F222222222
+
+Context:
+    domainName  the domain's name (3-28 characters, [a-z][a-z0-9-]+). Default: packages-demo.
+    packageIds  comma-separated package IDs to associate, in order. Default: F111111111, a
+                placeholder that synthesises but does not exist: deploy with your own IDs.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_opensearchservice as opensearch
+from cdk_nag import AwsSolutionsChecks
+from constructs import Construct
+
+from opensearch_packages import DomainPackages
+
+DEFAULT_DOMAIN_NAME = "packages-demo"
+DEFAULT_PACKAGE_IDS = ("F111111111",)
+
+
+class ExampleStack(Stack):
+    """A single-node domain for trying packages out, and a ``DomainPackages`` for it."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain_name: str,
+        package_ids: list[str],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, id, **kwargs)  # type: ignore[arg-type]
+
+        log_groups = {
+            name: logs.LogGroup(
+                self,
+                f"{name}Logs",
+                retention=logs.RetentionDays.ONE_MONTH,
+                removal_policy=RemovalPolicy.DESTROY,
+            )
+            for name in ("SearchSlow", "IndexSlow", "App")
+        }
+        # The domain's log publishing needs a CloudWatch Logs resource policy. Created here as a
+        # plain resource instead of the custom resource (and its Lambda) the Domain would add.
+        logs_policy = logs.ResourcePolicy(
+            self,
+            "DomainLogsPolicy",
+            policy_statements=[
+                iam.PolicyStatement(
+                    principals=[iam.ServicePrincipal("es.amazonaws.com")],
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[g.log_group_arn for g in log_groups.values()],
+                    conditions={"StringEquals": {"aws:SourceAccount": self.account}},
+                )
+            ],
+        )
+
+        domain = opensearch.Domain(
+            self,
+            "Domain",
+            domain_name=domain_name,
+            version=opensearch.EngineVersion.OPENSEARCH_2_19,
+            capacity=opensearch.CapacityConfig(
+                data_nodes=1,
+                data_node_instance_type="t3.small.search",
+                multi_az_with_standby_enabled=False,
+            ),
+            ebs=opensearch.EbsOptions(
+                volume_size=10,
+                volume_type=cdk.aws_ec2.EbsDeviceVolumeType.GP3,
+            ),
+            encryption_at_rest=opensearch.EncryptionAtRestOptions(enabled=True),
+            node_to_node_encryption=True,
+            enforce_https=True,
+            tls_security_policy=opensearch.TLSSecurityPolicy.TLS_1_2,
+            logging=opensearch.LoggingOptions(
+                slow_search_log_enabled=True,
+                slow_search_log_group=log_groups["SearchSlow"],
+                slow_index_log_enabled=True,
+                slow_index_log_group=log_groups["IndexSlow"],
+                app_log_enabled=True,
+                app_log_group=log_groups["App"],
+            ),
+            suppress_logs_resource_policy=True,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        domain.node.add_dependency(logs_policy)
+        # The access policy is set on the CloudFormation resource directly: Domain's
+        # access_policies would add a custom resource (and a Lambda) to apply it.
+        domain_cfn = domain.node.default_child
+        assert isinstance(domain_cfn, opensearch.CfnDomain)
+        domain_cfn.access_policies = iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    principals=[iam.AccountRootPrincipal()],
+                    actions=["es:ESHttp*"],
+                    resources=[
+                        self.format_arn(
+                            service="es", resource="domain", resource_name=f"{domain_name}/*"
+                        )
+                    ],
+                )
+            ]
+        ).to_json()
+        Validations.of(domain).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-OS1",
+                reason="Demo domain with a public endpoint, to need no VPC: its access policy "
+                "admits only IAM-signed requests from principals of this account that are granted "
+                "es:ESHttp*.",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-OS3",
+                reason="No IP allowlist: access is by IAM-signed requests from this account "
+                "only (see the domain's access policy).",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-OS4",
+                reason="Single-node demo domain: dedicated master nodes would triple its cost.",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-OS7",
+                reason="Single-node demo domain: zone awareness needs at least two data nodes.",
+            ),
+        )
+
+        packages = DomainPackages(
+            self,
+            "Packages",
+            domain=domain,
+            packages=package_ids,
+            timeout=Duration.minutes(60),
+        )
+
+        cdk.CfnOutput(self, "DomainEndpoint", value=domain.domain_endpoint)
+        cdk.CfnOutput(
+            self,
+            "FirstPackageReferencePath",
+            description=f"Path of package {package_ids[0]} on the domain's nodes",
+            value=packages.reference_path(package_ids[0]),
+        )
+
+
+def build_app(app: cdk.App | None = None) -> cdk.App:
+    """The example app, reading ``domainName`` and ``packageIds`` from the context."""
+    app = app or cdk.App()
+    domain_name = str(app.node.try_get_context("domainName") or DEFAULT_DOMAIN_NAME)
+    raw_ids = app.node.try_get_context("packageIds")
+    if raw_ids is None:
+        package_ids = list(DEFAULT_PACKAGE_IDS)
+    elif isinstance(raw_ids, list):
+        package_ids = [str(i).strip() for i in raw_ids if str(i).strip()]
+    else:
+        package_ids = [i.strip() for i in str(raw_ids).split(",") if i.strip()]
+    ExampleStack(app, "OpenSearchPackagesExample", domain_name=domain_name, package_ids=package_ids)
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()
