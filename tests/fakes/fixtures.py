@@ -18,7 +18,15 @@ from tests.fakes.cloudformation import FakeCloudFormation
 from tests.fakes.lambda_service import FakeLambda
 from tests.fakes.opensearch import FakeOpenSearch
 
-__all__ = ["AwsEnv", "aws_env", "fake_cloudformation", "fake_lambda", "fake_opensearch"]
+__all__ = [
+    "REMOVED_VARIABLES",
+    "AwsEnv",
+    "aws_env",
+    "fake_cloudformation",
+    "fake_lambda",
+    "fake_opensearch",
+    "lambda_environment",
+]
 
 _FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
@@ -26,7 +34,7 @@ _FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "fake-session-token",
 }
 # Anything that could make boto3 reach real AWS or pick up the developer's own configuration.
-_REMOVED = (
+REMOVED_VARIABLES = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_ENDPOINT_URL",
@@ -78,6 +86,23 @@ class AwsEnv:
     cloudformation: FakeCloudFormation
 
 
+def lambda_environment(
+    opensearch: FakeOpenSearch, lambda_: FakeLambda, cloudformation: FakeCloudFormation
+) -> dict[str, str]:
+    """A Lambda sandbox's variables, pointing at the fakes (unset `REMOVED_VARIABLES` too)."""
+    return {
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        **_FAKE_CREDENTIALS,
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL_OPENSEARCH": opensearch.endpoint_url,
+        "AWS_ENDPOINT_URL_LAMBDA": lambda_.endpoint_url,
+        "SSL_CERT_FILE": cloudformation.ca_pem_path,
+    }
+
+
 @pytest.fixture
 def aws_env(
     monkeypatch: pytest.MonkeyPatch,
@@ -90,17 +115,11 @@ def aws_env(
     Also resets boto3's default session so clients built after this point read the new values
     (a session created earlier would keep credentials it had already resolved).
     """
-    for name in _REMOVED:
+    for name in REMOVED_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    for name, value in _FAKE_CREDENTIALS.items():
+    for name, value in lambda_environment(
+        fake_opensearch, fake_lambda, fake_cloudformation
+    ).items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_OPENSEARCH", fake_opensearch.endpoint_url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", fake_lambda.endpoint_url)
-    monkeypatch.setenv("SSL_CERT_FILE", fake_cloudformation.ca_pem_path)
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     return AwsEnv(fake_opensearch, fake_lambda, fake_cloudformation)

@@ -1,0 +1,36 @@
+"""Fixtures for the construct, example-app and packaging tests."""
+
+from __future__ import annotations
+
+import json
+import os
+
+# Before jsii starts its Node process: Node 20 is end-of-life for jsii and warns on every start.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import aws_cdk as cdk
+import pytest
+
+from tests.construct.support import EXAMPLE_STACK, Synthesised
+
+
+@pytest.fixture
+def app() -> cdk.App:
+    """An app that skips asset bundling (the construct tests need no real asset)."""
+    return cdk.App(context={"aws:cdk:bundling-stacks": []})
+
+
+@pytest.fixture
+def stack(app: cdk.App) -> cdk.Stack:
+    return cdk.Stack(app, "TestStack")
+
+
+@pytest.fixture(scope="session")
+def example_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
+    """The example app synthesised once, as `cdk synth` does: real bundling, cdk-nag on."""
+    import app as example_app
+
+    outdir = tmp_path_factory.mktemp("example-cdk.out")
+    example_app.build_app(cdk.App(outdir=str(outdir))).synth()
+    template = json.loads((outdir / f"{EXAMPLE_STACK}.template.json").read_text())
+    return Synthesised(outdir=outdir, stack_name=EXAMPLE_STACK, template=template)

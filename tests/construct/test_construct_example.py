@@ -1,0 +1,213 @@
+"""The example app: synthesises without credentials, passes cdk-nag and cfn-lint."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Template
+from cfnlint.api import lint_file
+
+import app as example_app
+from tests.construct.support import (
+    EXAMPLE_STACK,
+    REPO_ROOT,
+    Synthesised,
+    only_resource_of_type,
+)
+
+CUSTOM = "Custom::OpenSearchDomainPackages"
+
+
+def example_template(context: dict[str, Any]) -> dict[str, Any]:
+    app = example_app.build_app(cdk.App(context={"aws:cdk:bundling-stacks": [], **context}))
+    stack = app.node.find_child(EXAMPLE_STACK)
+    assert isinstance(stack, cdk.Stack)
+    return dict(Template.from_stack(stack).to_json())
+
+
+def test_example_is_environment_agnostic(example_synth: Synthesised) -> None:
+    manifest = json.loads((example_synth.outdir / "manifest.json").read_text())
+    environment = manifest["artifacts"][EXAMPLE_STACK]["environment"]
+    assert environment == "aws://unknown-account/unknown-region"
+
+
+def test_example_domain_is_deployable_and_locked_down(example_synth: Synthesised) -> None:
+    _, domain = only_resource_of_type(example_synth.template, "AWS::OpenSearchService::Domain")
+    properties = domain["Properties"]
+    assert properties["DomainName"] == "packages-demo"
+    assert properties["ClusterConfig"]["InstanceType"] == "t3.small.search"
+    assert properties["ClusterConfig"]["InstanceCount"] == 1
+    assert properties["EncryptionAtRestOptions"] == {"Enabled": True}
+    assert properties["NodeToNodeEncryptionOptions"] == {"Enabled": True}
+    assert properties["DomainEndpointOptions"] == {
+        "EnforceHTTPS": True,
+        "TLSSecurityPolicy": "Policy-Min-TLS-1-2-2019-07",
+    }
+    assert properties["EBSOptions"]["VolumeType"] == "gp3"
+    assert set(properties["LogPublishingOptions"]) == {
+        "SEARCH_SLOW_LOGS",
+        "INDEX_SLOW_LOGS",
+        "ES_APPLICATION_LOGS",
+    }
+    (statement,) = properties["AccessPolicies"]["Statement"]
+    root = ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]
+    assert statement["Principal"] == {"AWS": {"Fn::Join": ["", root]}}
+    assert domain["DeletionPolicy"] == "Delete"
+
+
+def test_example_defaults(example_synth: Synthesised) -> None:
+    _, resource = only_resource_of_type(example_synth.template, CUSTOM)
+    assert resource["Properties"]["Packages"] == [{"PackageID": "F111111111"}]
+    assert resource["Properties"]["ServiceTimeout"] == "3600"
+
+
+def test_example_context(example_synth: Synthesised) -> None:
+    template = example_template({"domainName": "my-search", "packageIds": "F1, G2,pkg-0a"})
+    _, domain = only_resource_of_type(template, "AWS::OpenSearchService::Domain")
+    assert domain["Properties"]["DomainName"] == "my-search"
+    _, resource = only_resource_of_type(template, CUSTOM)
+    assert resource["Properties"]["Packages"] == [
+        {"PackageID": "F1"},
+        {"PackageID": "G2"},
+        {"PackageID": "pkg-0a"},
+    ]
+
+
+def test_example_rejects_invalid_context() -> None:
+    with pytest.raises(RuntimeError, match=r"Invalid domainName 'My_Search'"):  # Domain's check
+        example_template({"domainName": "My_Search"})
+    with pytest.raises(ValueError, match=r"package ID 'x1' is not a valid"):
+        example_template({"packageIds": "F1,x1"})
+
+
+def validation_violations(outdir: Path) -> list[dict[str, Any]]:
+    """Violations in the policy validation report that cdk-nag 3 (a validation plugin) writes."""
+    report = json.loads((outdir / "validation-report.json").read_text())
+    violations: list[dict[str, Any]] = [
+        violation
+        for plugin in report["pluginReports"]
+        for violation in plugin.get("violations", [])
+    ]
+    return violations
+
+
+def test_cdk_nag_reports_nothing_unacknowledged(example_synth: Synthesised) -> None:
+    # synth raises on any finding (error or warning); the report confirms it is empty
+    assert validation_violations(example_synth.outdir) == []
+
+
+def test_cdk_nag_does_check_the_example(tmp_path: Path) -> None:
+    """Control: the same app with a non-compliant resource added fails synthesis."""
+    app = example_app.build_app(
+        cdk.App(outdir=str(tmp_path), context={"aws:cdk:bundling-stacks": []})
+    )
+    stack = app.node.find_child(EXAMPLE_STACK)
+    assert isinstance(stack, cdk.Stack)
+    sqs.Queue(stack, "UncheckedQueue")
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    names = {v["ruleName"] for v in validation_violations(tmp_path)}
+    assert "AwsSolutions-SQS3" in names
+    assert all("UncheckedQueue" in json.dumps(v) for v in validation_violations(tmp_path))
+
+
+def test_library_acknowledgements_do_not_hide_user_findings(tmp_path: Path) -> None:
+    """The handler's acknowledged IAM5[Resource::*] (es:DescribePackages) applies to the
+    handler's policy only: the same finding on a user's policy still fails synthesis."""
+    app = example_app.build_app(
+        cdk.App(outdir=str(tmp_path), context={"aws:cdk:bundling-stacks": []})
+    )
+    stack = app.node.find_child(EXAMPLE_STACK)
+    assert isinstance(stack, cdk.Stack)
+    role = iam.Role(stack, "UserRole", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"]))
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    (violation,) = validation_violations(tmp_path)
+    assert violation["ruleName"] == "AwsSolutions-IAM5[Resource::*]"
+    assert [c["constructPath"] for c in violation["violatingConstructs"]] == [
+        f"{EXAMPLE_STACK}/UserRole/DefaultPolicy/Resource"
+    ]
+
+
+def is_known_cdk_finding(rule_id: str, path: list[Any], resources: dict[str, Any]) -> bool:
+    """W3005 on a Lambda function's DependsOn its own role, which its Role property already
+    references: CDK adds that DependsOn itself (aws/aws-cdk#24578)."""
+    if rule_id != "W3005" or len(path) != 4 or path[0] != "Resources" or path[2] != "DependsOn":
+        return False
+    resource = resources[path[1]]
+    if resource["Type"] != "AWS::Lambda::Function":
+        return False
+    role = resource["Properties"]["Role"]
+    return bool(role == {"Fn::GetAtt": [resource["DependsOn"][path[3]], "Arn"]})
+
+
+def test_cfn_lint_is_clean_except_known_cdk_warnings(example_synth: Synthesised) -> None:
+    template_file = example_synth.outdir / f"{EXAMPLE_STACK}.template.json"
+    resources = example_synth.template["Resources"]
+    matches = lint_file(template_file)
+    unexpected = [
+        f"{m.rule.id} {m.path_string}: {m.message}"
+        for m in matches
+        if not is_known_cdk_finding(m.rule.id, list(m.path), resources)
+    ]
+    assert unexpected == []
+
+
+def require_node_modules(path: Path) -> None:
+    if path.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{path} is missing: run `make test`, which runs npm ci")
+    pytest.skip(f"{path} is missing (npm ci); `make test` installs it")
+
+
+def test_example_under_recommended_feature_flags(tmp_path: Path) -> None:
+    """New projects (`cdk init`) set the CLI's recommended feature flags: still clean."""
+    flags_file = (
+        REPO_ROOT / "node_modules/aws-cdk/lib/init-templates/.recommended-feature-flags.json"
+    )
+    require_node_modules(flags_file)
+    flags = json.loads(flags_file.read_text())
+    assert "@aws-cdk/aws-iam:minimizePolicies" in flags
+    context = {**flags, "aws:cdk:bundling-stacks": []}
+    example_app.build_app(cdk.App(outdir=str(tmp_path), context=context)).synth()
+    assert validation_violations(tmp_path) == []
+    template = json.loads((tmp_path / f"{EXAMPLE_STACK}.template.json").read_text())
+    findings = [
+        f"{m.rule.id} {m.path_string}: {m.message}"
+        for m in lint_file(tmp_path / f"{EXAMPLE_STACK}.template.json")
+        if not is_known_cdk_finding(m.rule.id, list(m.path), template["Resources"])
+    ]
+    assert findings == []
+
+
+@pytest.mark.slow
+def test_cdk_cli_synthesises_the_example(tmp_path: Path) -> None:
+    """`npx cdk synth`, as the README's quick start runs it (CLI and library must agree)."""
+    cdk_cli = REPO_ROOT / "node_modules" / ".bin" / "cdk"
+    require_node_modules(cdk_cli)
+    if not (REPO_ROOT / ".venv" / "bin" / "python").exists():
+        pytest.skip("cdk.json runs the app with .venv/bin/python; `make test` creates it")
+    outdir = tmp_path / "cdk.out"
+    result = subprocess.run(
+        [str(cdk_cli), "synth", "--quiet", "--no-notices", "--output", str(outdir)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true"},
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (outdir / f"{EXAMPLE_STACK}.template.json").is_file()
+    shutil.rmtree(outdir)
