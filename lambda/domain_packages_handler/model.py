@@ -37,13 +37,18 @@ class DesiredPackage:
     prerequisites: tuple[str, ...] = ()
     key_store_access_enabled: bool | None = None
     key_access_role_arn: str | None = None
+    # Set for packages managed by a `Package` construct: the version the domain must run.
+    package_version: str | None = None
+    # A name the construct knows at synth time, for Data keys when the ID is only known later.
+    alias: str | None = None
 
     def options_differ(self, other: DesiredPackage) -> bool:
-        """True when re-association is needed to apply `other`'s options instead of ours."""
+        """True when re-association is needed to apply `other`'s options (or version)."""
         return (
             sorted(self.prerequisites) != sorted(other.prerequisites)
             or self.key_store_access_enabled != other.key_store_access_enabled
             or self.key_access_role_arn != other.key_access_role_arn
+            or self.package_version != other.package_version
         )
 
 
@@ -68,11 +73,19 @@ class Association:
     key_access_role_arn: str | None = None
     error: ErrorDetails | None = None
 
+    def runs_other_version_than(self, desired: DesiredPackage) -> bool:
+        """True when the stack asks for a specific version and the domain runs another."""
+        return desired.package_version is not None and self.package_version != (
+            desired.package_version
+        )
+
     def reports_options_other_than(self, desired: DesiredPackage) -> bool:
-        """True when the domain reports options that differ from `desired`.
+        """True when the domain reports options (or a version) that differ from `desired`.
 
         The service may omit prerequisites or configuration; what it omits is not a difference.
         """
+        if self.runs_other_version_than(desired):
+            return True
         if self.prerequisites is not None and sorted(self.prerequisites) != sorted(
             desired.prerequisites
         ):
@@ -95,6 +108,8 @@ class PackageAvailability:
     package_id: str
     status: str
     error: ErrorDetails | None = None
+    name: str = ""
+    available_version: str = ""
 
 
 @dataclass(frozen=True)

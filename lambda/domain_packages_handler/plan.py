@@ -13,6 +13,7 @@ from typing import Any, Literal
 from .model import (
     PACKAGE_PREPARING,
     PACKAGE_UNUSABLE,
+    Association,
     AssociationStatus,
     DesiredPackage,
     PackageAvailability,
@@ -215,7 +216,10 @@ def _needs_association(
     association = snapshot.associations.get(package.package_id)
     submitted_at = progress.associate_submitted.get(package.package_id)
     if submitted_at is not None:
-        return association is None and now - submitted_at >= RESUBMIT_AFTER_SECONDS
+        lost = association is None or (
+            association.status is ACTIVE and association.runs_other_version_than(package)
+        )
+        return lost and now - submitted_at >= RESUBMIT_AFTER_SECONDS
     if association is None:
         return True
     if association.status is ACTIVE:
@@ -242,6 +246,26 @@ def _needs_dissociation(
         AssociationStatus.ASSOCIATION_FAILED,
         AssociationStatus.DISSOCIATION_FAILED,
     )
+
+
+def _settled(package: DesiredPackage, association: Association | None) -> bool:
+    return (
+        association is not None
+        and association.status is ACTIVE
+        and not association.runs_other_version_than(package)
+    )
+
+
+def _pending_association(package: DesiredPackage, association: Association | None) -> Pending:
+    if association is None:
+        return Pending(package.package_id, "not listed yet")
+    if association.status is ACTIVE:
+        return Pending(
+            package.package_id,
+            f"ACTIVE at {association.package_version or '?'}, waiting for "
+            f"{package.package_version}",
+        )
+    return Pending(package.package_id, association.status.value)
 
 
 def _busy(snapshot: Snapshot, domain_name: str) -> tuple[Pending, ...]:
@@ -278,12 +302,9 @@ def decide(target: Target, progress: Progress, snapshot: Snapshot, now: float) -
         p for p in target.associate if _needs_association(p, target, progress, snapshot, now)
     )
     pending = tuple(
-        Pending(p.package_id, associations[p.package_id].status.value)
-        if p.package_id in associations
-        else Pending(p.package_id, "not listed yet")
+        _pending_association(p, associations.get(p.package_id))
         for p in target.associate
-        if p not in to_associate
-        and (p.package_id not in associations or associations[p.package_id].status is not ACTIVE)
+        if p not in to_associate and not _settled(p, associations.get(p.package_id))
     )
     if to_associate:
         busy = _busy(snapshot, target.domain_name)
@@ -359,12 +380,9 @@ def response_data(target: Target, snapshot: Snapshot) -> dict[str, str]:
     data: dict[str, str] = {}
     for package in target.associate:
         association = snapshot.associations.get(package.package_id)
-        data[f"ReferencePath.{package.package_id}"] = (
-            association.reference_path if association else ""
-        )
-        data[f"PackageVersion.{package.package_id}"] = (
-            association.package_version if association else ""
-        )
+        for key in filter(None, (package.package_id, package.alias)):
+            data[f"ReferencePath.{key}"] = association.reference_path if association else ""
+            data[f"PackageVersion.{key}"] = association.package_version if association else ""
     return data
 
 

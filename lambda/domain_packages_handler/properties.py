@@ -4,7 +4,9 @@ Wire format (written by the DomainPackages construct):
 
     DomainName:     "my-domain"
     Packages:       [{"PackageID": "pkg-0a1b", "Prerequisites": ["pkg-99ff"],
-                      "KeyStoreAccessEnabled": "true", "KeyAccessRoleArn": "arn:..."}, ...]
+                      "KeyStoreAccessEnabled": "true", "KeyAccessRoleArn": "arn:...",
+                      "PackageVersion": "v2", "Alias": "c8a1f0"}, ...]
+                    (PackageVersion and Alias come with packages managed by a Package construct)
     TimeoutSeconds: "3600"
 """
 
@@ -80,6 +82,8 @@ def _parse_package(raw: Any, index: int) -> DesiredPackage:
                 f"prerequisite {prerequisite!r} of package {package_id} is not a package ID"
             )
     role = raw.get("KeyAccessRoleArn")
+    version = raw.get("PackageVersion")
+    alias = raw.get("Alias")
     return DesiredPackage(
         package_id=package_id,
         prerequisites=prerequisites,
@@ -87,6 +91,8 @@ def _parse_package(raw: Any, index: int) -> DesiredPackage:
             raw.get("KeyStoreAccessEnabled"), f"KeyStoreAccessEnabled of package {package_id}"
         ),
         key_access_role_arn=str(role) if role else None,
+        package_version=str(version) if version else None,
+        alias=str(alias) if alias else None,
     )
 
 

@@ -304,3 +304,48 @@ def test_every_status_combination_of_two_packages_is_decided_consistently() -> N
             assert s2 is None
         if isinstance(decision, plan.Fail):
             assert (s1 is S.ASSOCIATION_FAILED and sub1) or (s2 is S.DISSOCIATION_FAILED and sub2)
+
+
+# --- packages managed by a Package construct: versions and aliases ---------------------------
+
+V2 = DesiredPackage("pkg-1", package_version="v2", alias="a1b2")
+
+
+@pytest.mark.parametrize(
+    ("reported_version", "submitted_at", "expected"),
+    [
+        ("v1", None, "submit"),  # a new version is available: apply it
+        ("v1", RECENT, "wait"),  # applying; the listing still shows the old version
+        ("v1", LONG_AGO, "submit"),  # the service dropped the request: ask again
+        ("v2", None, "done"),
+        ("v2", RECENT, "done"),
+    ],
+)
+def test_a_declared_version_is_waited_for(
+    reported_version: str, submitted_at: float | None, expected: str
+) -> None:
+    target = plan.Target("d", associate=(V2,))
+    actual = snap(assoc("pkg-1", S.ACTIVE, package_version=reported_version))
+    submitted = {"pkg-1": submitted_at} if submitted_at is not None else {}
+    decision = plan.decide(target, progress(associate=submitted), actual, NOW)
+    kinds = {plan.Done: "done", plan.Wait: "wait", plan.Submit: "submit", plan.Fail: "fail"}
+    assert kinds[type(decision)] == expected
+    if isinstance(decision, plan.Wait):
+        assert "ACTIVE at v1, waiting for v2" in str(decision.pending[0])
+
+
+def test_a_version_change_is_a_change_that_forces_reassociation() -> None:
+    old = DesiredPackage("pkg-1", package_version="v1", alias="a1b2")
+    target = plan.update_target(spec("d", old), spec("d", V2))
+    assert target.force == frozenset({"pkg-1"})
+
+
+def test_response_data_is_also_keyed_by_alias() -> None:
+    target = plan.Target("d", associate=(V2,))
+    actual = snap(assoc("pkg-1", S.ACTIVE, package_version="v2", reference_path="analyzers/p"))
+    assert plan.response_data(target, actual) == {
+        "ReferencePath.pkg-1": "analyzers/p",
+        "PackageVersion.pkg-1": "v2",
+        "ReferencePath.a1b2": "analyzers/p",
+        "PackageVersion.a1b2": "v2",
+    }

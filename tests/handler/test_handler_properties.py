@@ -90,3 +90,10 @@ def test_invalid_properties_say_what_and_why(overrides: dict[str, Any], message:
 def test_missing_properties_are_invalid() -> None:
     with pytest.raises(InvalidProperties):
         parse_properties(None)
+
+
+def test_package_version_and_alias_from_a_package_construct() -> None:
+    spec = parse_properties(
+        props(Packages=[{"PackageID": "pkg-0a", "PackageVersion": "v3", "Alias": "c8a1f0"}])
+    )
+    assert spec.packages == (DesiredPackage("pkg-0a", package_version="v3", alias="c8a1f0"),)
