@@ -10,16 +10,18 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 
 from . import plan
 from .logs import log_event
-from .operation import HandOver, Operation, OperationFailed, Runtime
+from .operation import HandOver, Operation, OperationFailed, Runtime, Waiting
+from .package_operation import PackageOperation
+from .package_plan import PackageSpec, parse_package_properties
 from .properties import InvalidProperties, ResourceSpec, parse_properties
 from .responder import Responder
-from .service import CLIENT_CONFIG, OpenSearchPackages
+from .service import CLIENT_CONFIG, OpenSearchPackages, OpenSearchPackageStore
 
 PROGRESS_KEY = "DomainPackagesProgress"
 HANDOVER_ATTEMPTS = 3
@@ -46,6 +48,9 @@ def responder() -> Responder:
     return created
 
 
+PACKAGE_RESOURCE_TYPE = "Custom::OpenSearchPackage"
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     """What one CloudFormation request asks of the domain."""
@@ -53,6 +58,66 @@ class Lifecycle:
     target: plan.Target
     physical_id: str
     timeout_seconds: int
+
+    def operation(
+        self, progress: plan.Progress, runtime: Runtime, client: Any, helper: Responder
+    ) -> Waiting:
+        return Operation(
+            target=self.target,
+            progress=progress,
+            service=OpenSearchPackages(client),
+            runtime=runtime,
+        )
+
+
+@dataclass(frozen=True)
+class PackageLifecycle:
+    """What one CloudFormation request asks of a package (Custom::OpenSearchPackage)."""
+
+    request_type: Literal["Create", "Update", "Delete"]
+    spec: PackageSpec
+    old_spec: PackageSpec | None
+    physical_id: str
+    timeout_seconds: int
+
+    def operation(
+        self, progress: plan.Progress, runtime: Runtime, client: Any, helper: Responder
+    ) -> Waiting:
+        def record(package_id: str) -> None:
+            helper.PhysicalResourceId = package_id
+
+        return PackageOperation(
+            progress=progress,
+            runtime=runtime,
+            request_type=self.request_type,
+            spec=self.spec,
+            old_spec=self.old_spec,
+            store=OpenSearchPackageStore(client),
+            on_physical_id=record,
+        )
+
+
+def package_lifecycle_of(event: dict[str, Any]) -> PackageLifecycle | None:
+    """The package request; None when a Delete has nothing to clean."""
+    request_type = event["RequestType"]
+    stack_id, logical_id = _stack_and_logical_id(event)
+    try:
+        spec = parse_package_properties(event.get("ResourceProperties"))
+    except InvalidProperties as error:
+        if request_type != "Delete":
+            raise
+        log_event("nothing_to_delete", reason=str(error))
+        return None
+    old: PackageSpec | None = None
+    if request_type == "Update":
+        try:
+            old = parse_package_properties(event.get("OldResourceProperties"))
+        except InvalidProperties:
+            old = None  # the previous version never worked: create from scratch
+    physical = str(event.get("PhysicalResourceId") or "")
+    if request_type == "Create" or (request_type == "Update" and old is None):
+        physical = plan.physical_id(spec.name, stack_id, logical_id)
+    return PackageLifecycle(request_type, spec, old, physical, spec.timeout_seconds)
 
 
 def _stack_and_logical_id(event: dict[str, Any]) -> tuple[str, str]:
@@ -134,8 +199,12 @@ def _hand_over(
 def run(event: dict[str, Any], context: Any) -> str:
     """Create, Update and Delete all come here; the answer's PhysicalResourceId is returned."""
     helper = responder()
+    lifecycle: Lifecycle | PackageLifecycle | None
     try:
-        lifecycle = lifecycle_of(event)
+        if event.get("ResourceType") == PACKAGE_RESOURCE_TYPE:
+            lifecycle = package_lifecycle_of(event)
+        else:
+            lifecycle = lifecycle_of(event)
     except InvalidProperties as error:
         if event["RequestType"] == "Create":
             helper.PhysicalResourceId = _invalid_create_id(event)
@@ -161,7 +230,7 @@ def run(event: dict[str, Any], context: Any) -> str:
         handover_margin=min(20.0, 0.25 * remaining_at_start),
     )
     client = boto3.client("opensearch", config=CLIENT_CONFIG)
-    operation = Operation(lifecycle.target, progress, OpenSearchPackages(client), runtime)
+    operation = lifecycle.operation(progress, runtime, client, helper)
     clean_event = {k: v for k, v in event.items() if k != PROGRESS_KEY}
     handed_over = threading.Event()
 
@@ -189,7 +258,7 @@ def run(event: dict[str, Any], context: Any) -> str:
             handed_over.set()
     finally:
         helper.emergency_handover = None
-    return progress.physical_id
+    return operation.progress.physical_id
 
 
 def handler(event: dict[str, Any], context: Any) -> None:

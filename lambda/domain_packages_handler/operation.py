@@ -55,20 +55,72 @@ _ADVICE = {
 
 
 @dataclass
-class Operation:
-    """One Create, Update or Delete driven to its target, possibly across invocations."""
+class Waiting:
+    """Deadline, polling, backoff and hand-over, shared by every kind of operation."""
+
+    progress: plan.Progress
+    runtime: Runtime
+    poll: PollSchedule = field(default_factory=PollSchedule, kw_only=True)
+    backoff: Backoff = field(default_factory=Backoff, kw_only=True)
+    last_pending: tuple[Pending, ...] = field(default=(), kw_only=True)
+
+    @property
+    def where(self) -> str:
+        """What the operation works on, for logs and reasons: "domain d", "package p"."""
+        raise NotImplementedError
+
+    def run(self) -> dict[str, str]:
+        """Drive the operation to its end: returns the response Data; raises OperationFailed
+        or HandOver."""
+        raise NotImplementedError
+
+    def _retry_later(self, error: ServiceError) -> None:
+        log_event(
+            "retry",
+            on=self.where,
+            operation=error.operation,
+            code=error.code,
+            message=error.message,
+        )
+        self._wait((Pending(error.operation, error.code),), self.backoff.next())
+
+    def _elapsed(self) -> float:
+        return round(self.runtime.now() - self.progress.started_at, 3)
+
+    def _wait(self, pending: tuple[Pending, ...], seconds: float) -> None:
+        """Sleep before the next look, unless the deadline or the invocation's end comes first."""
+        self.last_pending = pending
+        now = self.runtime.now()
+        if now >= self.progress.deadline:
+            log_event("timed_out", on=self.where, elapsed=self._elapsed(), pending=pending)
+            raise OperationFailed(reasons.timed_out(self.where, self._elapsed(), pending))
+        seconds = min(seconds, self.progress.deadline - now)
+        log_event(
+            "wait",
+            on=self.where,
+            seconds=round(seconds, 3),
+            pending=[str(p) for p in pending],
+            elapsed=self._elapsed(),
+        )
+        if self.runtime.remaining() - seconds < self.runtime.handover_margin:
+            raise HandOver(replace(self.progress, handovers=self.progress.handovers + 1))
+        self.runtime.sleep(seconds)
+
+
+@dataclass
+class Operation(Waiting):
+    """One DomainPackages Create, Update or Delete driven to its target, across invocations."""
 
     target: plan.Target
-    progress: plan.Progress
     service: PackageService
-    runtime: Runtime
-    poll: PollSchedule = field(default_factory=PollSchedule)
-    backoff: Backoff = field(default_factory=Backoff)
-    last_pending: tuple[Pending, ...] = ()
 
     @property
     def domain(self) -> str:
         return self.target.domain_name
+
+    @property
+    def where(self) -> str:
+        return f"domain {self.domain}"
 
     def run(self) -> dict[str, str]:
         """Returns the response Data; raises OperationFailed or HandOver."""
@@ -82,7 +134,7 @@ class Operation:
                     return {}
                 raise OperationFailed(
                     reasons.service_error(
-                        self.domain,
+                        self.where,
                         "domain not found",
                         error.code,
                         error.message,
@@ -108,7 +160,7 @@ class Operation:
                 )
                 log_event("failed", domain=self.domain, failures=decision.failures)
                 raise OperationFailed(
-                    reasons.package_failures(self.domain, action, decision.failures)
+                    reasons.package_failures(self.where, action, decision.failures)
                 )
             if isinstance(decision, plan.Wait):
                 self._wait(decision.pending, self.poll.next())
@@ -123,7 +175,7 @@ class Operation:
             if ready is not None:
                 if isinstance(ready, plan.Fail):
                     raise OperationFailed(
-                        reasons.package_failures(self.domain, "association", ready.failures)
+                        reasons.package_failures(self.where, "association", ready.failures)
                     )
                 self._wait(ready.pending, self.poll.next())
                 return
@@ -167,7 +219,7 @@ class Operation:
                 return  # the next listing confirms the domain is gone: nothing left to clean
             raise OperationFailed(
                 reasons.service_error(
-                    self.domain,
+                    self.where,
                     "domain not found",
                     error.code,
                     error.message,
@@ -209,38 +261,6 @@ class Operation:
         )
         return OperationFailed(
             reasons.service_error(
-                self.domain, subject, error.code, error.message, _ADVICE.get(error.code, "")
+                self.where, subject, error.code, error.message, _ADVICE.get(error.code, "")
             )
         )
-
-    def _retry_later(self, error: ServiceError) -> None:
-        log_event(
-            "retry",
-            domain=self.domain,
-            operation=error.operation,
-            code=error.code,
-            message=error.message,
-        )
-        self._wait((Pending(error.operation, error.code),), self.backoff.next())
-
-    def _elapsed(self) -> float:
-        return round(self.runtime.now() - self.progress.started_at, 3)
-
-    def _wait(self, pending: tuple[Pending, ...], seconds: float) -> None:
-        """Sleep before the next look, unless the deadline or the invocation's end comes first."""
-        self.last_pending = pending
-        now = self.runtime.now()
-        if now >= self.progress.deadline:
-            log_event("timed_out", domain=self.domain, elapsed=self._elapsed(), pending=pending)
-            raise OperationFailed(reasons.timed_out(self.domain, self._elapsed(), pending))
-        seconds = min(seconds, self.progress.deadline - now)
-        log_event(
-            "wait",
-            domain=self.domain,
-            seconds=round(seconds, 3),
-            pending=[str(p) for p in pending],
-            elapsed=self._elapsed(),
-        )
-        if self.runtime.remaining() - seconds < self.runtime.handover_margin:
-            raise HandOver(replace(self.progress, handovers=self.progress.handovers + 1))
-        self.runtime.sleep(seconds)

@@ -120,6 +120,8 @@ class Progress:
     dissociate_submitted: Mapping[str, float] = field(default_factory=dict)
     single_calls: bool = False
     handovers: int = 0
+    # Small facts other kinds of operation carry across hand-overs (e.g. a created package ID).
+    extra: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -130,6 +132,7 @@ class Progress:
             "dissociate_submitted": dict(self.dissociate_submitted),
             "single_calls": self.single_calls,
             "handovers": self.handovers,
+            "extra": dict(self.extra),
         }
 
     @classmethod
@@ -146,6 +149,7 @@ class Progress:
             },
             single_calls=bool(raw.get("single_calls", False)),
             handovers=int(raw.get("handovers", 0)),
+            extra={str(k): str(v) for k, v in dict(raw.get("extra", {})).items()},
         )
 
     def submitted(

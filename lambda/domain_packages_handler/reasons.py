@@ -38,9 +38,9 @@ def _fit_messages(head: str, items: Sequence[tuple[str, str]]) -> str | None:
     return head + separator.join(parts)
 
 
-def package_failures(domain_name: str, action: str, failures: Sequence[PackageFailure]) -> str:
+def package_failures(where: str, action: str, failures: Sequence[PackageFailure]) -> str:
     """E.g. "association failed on domain d: pkg-1 PluginValidationFailure: bad zip"."""
-    head = f"{action} failed on domain {domain_name}: "
+    head = f"{action} failed on {where}: "
     text = _fit_messages(
         head, [(f"{f.package_id} {f.error_type}: ", f.error_message) for f in failures]
     )
@@ -64,9 +64,9 @@ def package_failures(domain_name: str, action: str, failures: Sequence[PackageFa
     return text.rstrip("; ")
 
 
-def timed_out(domain_name: str, elapsed_seconds: float, pending: Sequence[Pending]) -> str:
-    """The deadline passed: say what is still pending and what to do."""
-    head = f"timed out after {int(elapsed_seconds)} s on domain {domain_name} waiting for "
+def timed_out(where: str, elapsed_seconds: float, pending: Sequence[Pending]) -> str:
+    """The deadline passed: say what is still pending and what to do (`where`: "domain d")."""
+    head = f"timed out after {int(elapsed_seconds)} s on {where} waiting for "
     tail = ". Raise `timeout` (max 1 h) or check the domain in the console."
     parts = [str(p) for p in pending] or ["the service"]
     if len(parts) > 6:
@@ -74,7 +74,7 @@ def timed_out(domain_name: str, elapsed_seconds: float, pending: Sequence[Pendin
     return _fit(head, parts, tail)
 
 
-def service_error(domain_name: str, subject: str, code: str, message: str, advice: str) -> str:
-    """A call the service rejected outright (validation, access, quota)."""
-    head = f"{subject} on domain {domain_name}: {code}: "
+def service_error(where: str, subject: str, code: str, message: str, advice: str) -> str:
+    """A call the service rejected outright (validation, access, quota); `where`: "domain d"."""
+    head = f"{subject} on {where}: {code}: "
     return _fit(head, [message], f". {advice}" if advice else "")

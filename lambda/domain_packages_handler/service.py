@@ -81,6 +81,19 @@ class NotAssociated(ServiceError):
     """Dissociation of a package that is not (or no longer) associated."""
 
 
+class PackageNotFound(ServiceError):
+    """The package does not exist (any more)."""
+
+
+class AlreadyExists(ServiceError):
+    """A package with that name exists already."""
+
+
+_PACKAGE_OPERATIONS = frozenset(
+    {"UpdatePackage", "DeletePackage", "ListDomainsForPackage", "GetPackageVersionHistory"}
+)
+
+
 @dataclass(frozen=True)
 class DomainState:
     processing: bool
@@ -112,6 +125,17 @@ def association_from_api(raw: dict[str, Any]) -> Association | None:
     )
 
 
+def package_from_api(raw: dict[str, Any]) -> PackageAvailability:
+    """One PackageDetails entry (DescribePackages, CreatePackage, UpdatePackage)."""
+    return PackageAvailability(
+        package_id=str(raw.get("PackageID", "")),
+        status=str(raw.get("PackageStatus", "")),
+        error=_error_details(raw.get("ErrorDetails")),
+        name=str(raw.get("PackageName") or ""),
+        available_version=str(raw.get("AvailablePackageVersion") or ""),
+    )
+
+
 def _classify(operation: str, error: Exception) -> ServiceError:
     """Map botocore's exceptions onto the outcomes the lifecycle distinguishes."""
     if isinstance(error, ClientError):
@@ -124,6 +148,10 @@ def _classify(operation: str, error: Exception) -> ServiceError:
             return Retryable(operation, code, message)
         if code in _THROTTLING or code in _TRANSIENT or status == 429 or status >= 500:
             return Retryable(operation, code, message)
+        if code == "ResourceAlreadyExistsException":
+            return AlreadyExists(operation, code, message)
+        if code == "ResourceNotFoundException" and operation in _PACKAGE_OPERATIONS:
+            return PackageNotFound(operation, code, message)
         if code == "DisabledOperationException" and operation in (
             "AssociatePackages",
             "DissociatePackages",
@@ -218,13 +246,16 @@ class OpenSearchPackages:
             processing=bool(status.get("Processing")) or bool(status.get("UpgradeProcessing"))
         )
 
-    def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]:
-        """Status of the listed packages; ones the service does not describe are absent."""
+    def describe_packages(
+        self, package_ids: Sequence[str], *, by: str = "PackageID"
+    ) -> dict[str, PackageAvailability]:
+        """Status of the listed packages (or names, `by="PackageName"`), keyed by package ID;
+        ones the service does not describe are absent."""
         found: dict[str, PackageAvailability] = {}
         token: str | None = None
         for _ in range(MAX_PAGES):
             kwargs: dict[str, Any] = {
-                "Filters": [{"Name": "PackageID", "Value": list(package_ids)}],
+                "Filters": [{"Name": by, "Value": list(package_ids)}],
                 "MaxResults": PAGE_SIZE,
             }
             if token:
@@ -241,11 +272,7 @@ class OpenSearchPackages:
                 raise classified from error
             for raw in page.get("PackageDetailsList", []):
                 package_id = str(raw.get("PackageID", ""))
-                found[package_id] = PackageAvailability(
-                    package_id=package_id,
-                    status=str(raw.get("PackageStatus", "")),
-                    error=_error_details(raw.get("ErrorDetails")),
-                )
+                found[package_id] = package_from_api(dict(raw))
             next_token = page.get("NextToken")
             if not next_token or next_token == token:
                 break
@@ -293,3 +320,81 @@ class OpenSearchPackages:
                 classified = _classify("DissociatePackage", error)
                 if not isinstance(classified, NotAssociated):
                     raise classified from error
+
+
+class OpenSearchPackageStore(OpenSearchPackages):
+    """Package-level calls (create, update, delete) on top of the association calls."""
+
+    def find_package(self, package_id: str) -> PackageAvailability | None:
+        return self.describe_packages([package_id]).get(package_id)
+
+    def find_package_named(self, name: str) -> PackageAvailability | None:
+        found = self.describe_packages([name], by="PackageName")
+        return next((p for p in found.values() if p.name == name), None)
+
+    def create_package(
+        self,
+        *,
+        name: str,
+        package_type: str,
+        bucket: str,
+        key: str,
+        engine_version: str | None,
+        description: str | None,
+    ) -> PackageAvailability:
+        kwargs: dict[str, Any] = {
+            "PackageName": name,
+            "PackageType": package_type,
+            "PackageSource": {"S3BucketName": bucket, "S3Key": key},
+        }
+        if engine_version:
+            kwargs["EngineVersion"] = engine_version
+        if description:
+            kwargs["PackageDescription"] = description
+        try:
+            details = self._client.create_package(**kwargs)["PackageDetails"]
+        except (ClientError, BotoCoreError) as error:
+            raise _classify("CreatePackage", error) from error
+        return package_from_api(dict(details))
+
+    def update_package(
+        self, package_id: str, *, bucket: str, key: str, description: str | None
+    ) -> PackageAvailability:
+        kwargs: dict[str, Any] = {
+            "PackageID": package_id,
+            "PackageSource": {"S3BucketName": bucket, "S3Key": key},
+            "CommitMessage": "cdk deploy",
+        }
+        if description:
+            kwargs["PackageDescription"] = description
+        try:
+            details = self._client.update_package(**kwargs)["PackageDetails"]
+        except (ClientError, BotoCoreError) as error:
+            raise _classify("UpdatePackage", error) from error
+        return package_from_api(dict(details))
+
+    def delete_package(self, package_id: str) -> None:
+        try:
+            self._client.delete_package(PackageID=package_id)
+        except (ClientError, BotoCoreError) as error:
+            raise _classify("DeletePackage", error) from error
+
+    def domains_using(self, package_id: str) -> dict[str, str]:
+        """Domain name → association status, for every domain the package is associated with."""
+        domains: dict[str, str] = {}
+        token: str | None = None
+        for _ in range(MAX_PAGES):
+            kwargs: dict[str, Any] = {"PackageID": package_id, "MaxResults": PAGE_SIZE}
+            if token:
+                kwargs["NextToken"] = token
+            try:
+                page = self._client.list_domains_for_package(**kwargs)
+            except (ClientError, BotoCoreError) as error:
+                raise _classify("ListDomainsForPackage", error) from error
+            for raw in page.get("DomainPackageDetailsList", []):
+                domains[str(raw.get("DomainName", ""))] = str(raw.get("DomainPackageStatus", ""))
+            next_token = page.get("NextToken")
+            if not next_token or next_token == token:
+                break
+            token = next_token
+        return domains

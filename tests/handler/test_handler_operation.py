@@ -145,7 +145,11 @@ def make(
     )
     runtime = Runtime(now=clock.now, sleep=clock.sleep, remaining=clock.remaining)
     operation = Operation(
-        target, progress, service, runtime, backoff=Backoff(uniform=lambda lo, hi: hi)
+        target=target,
+        progress=progress,
+        service=service,
+        runtime=runtime,
+        backoff=Backoff(uniform=lambda lo, hi: hi),
     )
     return operation, service, clock
 
@@ -284,10 +288,10 @@ def test_a_resumed_operation_does_not_associate_again() -> None:
         operation.run()
     clock.invocation_end = clock.t + 900
     resumed = Operation(
-        operation.target,
-        handover.value.progress,
-        service,
-        Runtime(now=clock.now, sleep=clock.sleep, remaining=clock.remaining),
+        target=operation.target,
+        progress=handover.value.progress,
+        service=service,
+        runtime=Runtime(now=clock.now, sleep=clock.sleep, remaining=clock.remaining),
     )
     resumed.run()
     assert service.count("associate") == 1

@@ -11,7 +11,9 @@ def failure(pid: str, message: str = "bad") -> PackageFailure:
 
 
 def test_one_failure_reads_plainly() -> None:
-    text = reasons.package_failures("search", "association", [failure("pkg-1", "zip broken")])
+    text = reasons.package_failures(
+        "domain search", "association", [failure("pkg-1", "zip broken")]
+    )
     assert text == (
         "association failed on domain search: pkg-1 PluginValidationFailure: zip broken"
     )
@@ -19,7 +21,7 @@ def test_one_failure_reads_plainly() -> None:
 
 def test_many_long_failures_fit_and_name_every_package() -> None:
     failures = [failure(f"pkg-{i:04x}", "x" * 400) for i in range(5)]
-    text = reasons.package_failures("search", "association", failures)
+    text = reasons.package_failures("domain search", "association", failures)
     assert len(text) <= reasons.MAX_REASON
     for f in failures:
         assert f.package_id in text
@@ -28,7 +30,7 @@ def test_many_long_failures_fit_and_name_every_package() -> None:
 
 def test_twenty_failures_still_fit() -> None:
     failures = [failure(f"pkg-{i:08x}", "m" * 50) for i in range(20)]
-    text = reasons.package_failures("search", "association", failures)
+    text = reasons.package_failures("domain search", "association", failures)
     assert len(text) <= reasons.MAX_REASON
     assert "20 packages: PluginValidationFailure pkg-00000000, pkg-00000001" in text
     assert text.endswith("more (see the handler's log)")
@@ -36,28 +38,28 @@ def test_twenty_failures_still_fit() -> None:
 
 def test_several_short_failures_are_all_named_with_their_types() -> None:
     failures = [failure(f"F{i}", "m" * 200) for i in range(8)]
-    text = reasons.package_failures("search", "association", failures)
+    text = reasons.package_failures("domain search", "association", failures)
     assert len(text) <= reasons.MAX_REASON
     for f in failures:
         assert f.package_id in text
 
 
 def test_timeout_reason_lists_pending_and_advice() -> None:
-    text = reasons.timed_out("search", 3570.4, [Pending("F1", "ASSOCIATING")])
+    text = reasons.timed_out("domain search", 3570.4, [Pending("F1", "ASSOCIATING")])
     assert text.startswith("timed out after 3570 s on domain search waiting for F1 (ASSOCIATING)")
     assert "Raise `timeout`" in text
 
 
 def test_timeout_reason_with_many_pending_fits() -> None:
     pending = [Pending(f"pkg-{i:08x}", "ASSOCIATING") for i in range(20)]
-    text = reasons.timed_out("search", 10, pending)
+    text = reasons.timed_out("domain search", 10, pending)
     assert len(text) <= reasons.MAX_REASON
     assert "15 more" in text
 
 
 def test_service_error_keeps_the_services_words() -> None:
     text = reasons.service_error(
-        "search", "associate pkg-1", "ValidationException", "Package pkg-1 is bad", "Fix it."
+        "domain search", "associate pkg-1", "ValidationException", "Package pkg-1 is bad", "Fix it."
     )
     assert text == (
         "associate pkg-1 on domain search: ValidationException: Package pkg-1 is bad. Fix it."
