@@ -5,8 +5,9 @@ Time comes from an injected `Runtime`, so the waiting logic runs in tests withou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from . import plan, reasons
 from .logs import log_event
@@ -50,7 +51,8 @@ _ADVICE = {
     "AccessDeniedException": "Check the handler role's es: permissions for this domain.",
     "LimitExceededException": "A domain holds at most 20 packages; remove some first.",
     "ValidationException": "Fix the package list (IDs, prerequisites, options) and redeploy.",
-    "ResourceNotFoundException": "Check that the package exists in this account and Region.",
+    "ResourceNotFoundException": "Check that the domain and the packages exist in this "
+    "account and Region.",
 }
 
 
@@ -63,6 +65,7 @@ class Waiting:
     poll: PollSchedule = field(default_factory=PollSchedule, kw_only=True)
     backoff: Backoff = field(default_factory=Backoff, kw_only=True)
     last_pending: tuple[Pending, ...] = field(default=(), kw_only=True)
+    ADVICE: ClassVar[Mapping[str, str]] = {}
 
     @property
     def where(self) -> str:
@@ -73,6 +76,17 @@ class Waiting:
         """Drive the operation to its end: returns the response Data; raises OperationFailed
         or HandOver."""
         raise NotImplementedError
+
+    def _rejected(self, subject: str, error: ServiceError) -> OperationFailed:
+        """The service refused for good: the reason keeps its words and says what to do."""
+        log_event(
+            "rejected", on=self.where, subject=subject, code=error.code, message=error.message
+        )
+        return OperationFailed(
+            reasons.service_error(
+                self.where, subject, error.code, error.message, self.ADVICE.get(error.code, "")
+            )
+        )
 
     def _retry_later(self, error: ServiceError) -> None:
         log_event(
@@ -113,6 +127,7 @@ class Operation(Waiting):
 
     target: plan.Target
     service: PackageService
+    ADVICE: ClassVar[Mapping[str, str]] = _ADVICE
 
     @property
     def domain(self) -> str:
@@ -132,15 +147,7 @@ class Operation(Waiting):
                 if self.target.missing_domain_is_success:
                     log_event("done", domain=self.domain, note="domain does not exist")
                     return {}
-                raise OperationFailed(
-                    reasons.service_error(
-                        self.where,
-                        "domain not found",
-                        error.code,
-                        error.message,
-                        "Check the domain name and that the domain exists in this Region.",
-                    )
-                ) from error
+                raise self._rejected("domain not found", error) from error
             except Retryable as error:
                 self._retry_later(error)
                 continue
@@ -217,15 +224,7 @@ class Operation(Waiting):
         except DomainNotFound as error:
             if self.target.missing_domain_is_success:
                 return  # the next listing confirms the domain is gone: nothing left to clean
-            raise OperationFailed(
-                reasons.service_error(
-                    self.where,
-                    "domain not found",
-                    error.code,
-                    error.message,
-                    "Check that the domain exists.",
-                )
-            ) from error
+            raise self._rejected("domain not found", error) from error
         except Rejected as error:
             raise self._rejected(
                 f"{decision.action} {', '.join(decision.package_ids)}", error
@@ -254,13 +253,3 @@ class Operation(Waiting):
             return None
         availability = self.service.describe_packages(decision.package_ids)
         return plan.check_packages_ready(decision.package_ids, availability)
-
-    def _rejected(self, subject: str, error: ServiceError) -> OperationFailed:
-        log_event(
-            "rejected", domain=self.domain, subject=subject, code=error.code, message=error.message
-        )
-        return OperationFailed(
-            reasons.service_error(
-                self.where, subject, error.code, error.message, _ADVICE.get(error.code, "")
-            )
-        )

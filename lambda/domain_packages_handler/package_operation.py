@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import ClassVar, Literal
 
 from . import package_plan, reasons
 from .logs import log_event
@@ -37,6 +37,7 @@ class PackageOperation(Waiting):
     old_spec: PackageSpec | None
     store: OpenSearchPackageStore
     on_physical_id: Callable[[str], None] = field(default=lambda _: None)
+    ADVICE: ClassVar[Mapping[str, str]] = _ADVICE
 
     @property
     def where(self) -> str:
@@ -70,16 +71,6 @@ class PackageOperation(Waiting):
     def _remember(self, **facts: str) -> None:
         self.progress = replace(self.progress, extra={**self.progress.extra, **facts})
 
-    def _fail(self, subject: str, error: ServiceError) -> OperationFailed:
-        log_event(
-            "rejected", on=self.where, subject=subject, code=error.code, message=error.message
-        )
-        return OperationFailed(
-            reasons.service_error(
-                self.where, subject, error.code, error.message, _ADVICE.get(error.code, "")
-            )
-        )
-
     def _describe(self, package_id: str) -> PackageAvailability | None:
         while True:
             try:
@@ -87,7 +78,7 @@ class PackageOperation(Waiting):
             except Retryable as error:
                 self._retry_later(error)
             except Rejected as error:
-                raise self._fail("describing the package", error) from error
+                raise self._rejected("describing the package", error) from error
 
     def _create(self) -> dict[str, str]:
         package_id = self.progress.extra.get("package_id", "")
@@ -108,7 +99,7 @@ class PackageOperation(Waiting):
             except Retryable as error:
                 self._retry_later(error)
             except Rejected as error:
-                raise self._fail(
+                raise self._rejected(
                     f"creating from s3://{self.spec.bucket}/{self.spec.key}", error
                 ) from error
         self._remember(package_id=package_id)
@@ -150,7 +141,7 @@ class PackageOperation(Waiting):
             except Retryable as error:
                 self._retry_later(error)
             except (Rejected, PackageNotFound) as error:
-                raise self._fail(
+                raise self._rejected(
                     f"updating from s3://{self.spec.bucket}/{self.spec.key}", error
                 ) from error
         return self._await_available(package_id, previous=self.progress.extra["previous_version"])
@@ -203,7 +194,7 @@ class PackageOperation(Waiting):
             except Retryable as error:
                 self._retry_later(error)
             except Rejected as error:
-                raise self._fail("deleting", error) from error
+                raise self._rejected("deleting", error) from error
         self.poll.reset()
         while True:
             gone = package_plan.gone_decision(self._describe(package_id))
