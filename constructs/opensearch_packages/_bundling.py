@@ -28,7 +28,14 @@ HANDLER = f"{HANDLER_PACKAGE}.main.handler"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 ARCHITECTURE = lambda_.Architecture.ARM_64
 #: Bump when the bundling recipe below changes in a way that changes the asset's contents.
-RECIPE_VERSION = "opensearch-packages-bundle/1"
+RECIPE_VERSION = "opensearch-packages-bundle/2"
+#: botocore service models kept in the asset; the other ~400 (over 80% of the zipped asset) are
+#: never loaded. The handler builds ``opensearch`` and ``lambda`` clients, crhelper builds
+#: ``lambda``, ``events`` and ``logs`` clients in its constructor (a failure there fails every
+#: event), and botocore's credential providers may build ``sts``, ``sso`` and ``sso-oidc``
+#: clients. The files directly under ``botocore/data`` (endpoints, partitions, retry and
+#: default configuration) are all kept.
+BOTOCORE_SERVICES = ("events", "lambda", "logs", "opensearch", "sso", "sso-oidc", "sts")
 
 _PIP_TARGET_OPTIONS = (
     "--no-deps",
@@ -123,6 +130,15 @@ def bundle(source: Path, output_dir: Path) -> None:
             f"{result.returncode}:\n{result.stdout}{result.stderr}"
         )
     shutil.rmtree(output_dir / "bin", ignore_errors=True)
+    trim_botocore_data(output_dir)
+
+
+def trim_botocore_data(output_dir: Path) -> None:
+    """Remove the service models of ``botocore/data`` that no client of the handler loads."""
+    data = output_dir / "botocore" / "data"
+    for entry in sorted(data.iterdir()):
+        if entry.is_dir() and entry.name not in BOTOCORE_SERVICES:
+            shutil.rmtree(entry)
 
 
 @jsii.implements(ILocalBundling)
@@ -149,6 +165,7 @@ def _docker_command() -> list[str]:
             f"--requirement /asset-input/{REQUIREMENTS_FILE}",
         ]
     )
+    kept = " ".join(f"! -name {name}" for name in BOTOCORE_SERVICES)
     script = " && ".join(
         [
             f"cp -R /asset-input/{HANDLER_PACKAGE} /asset-output/",
@@ -156,6 +173,8 @@ def _docker_command() -> list[str]:
             "-exec rm -rf {} +",
             pip,
             "rm -rf /asset-output/bin",
+            f"find /asset-output/botocore/data -mindepth 1 -maxdepth 1 -type d {kept} "
+            "-exec rm -rf {} +",
         ]
     )
     return ["bash", "-c", script]

@@ -1,0 +1,141 @@
+"""The bundled asset keeps only the botocore service models its clients load, and they all work.
+
+The asset is built with the real recipe (`_bundling.bundle`), then a fresh `python -S` process with
+only the asset and the standard library on its path imports the handler, lets crhelper build its
+clients and builds the handler's own, and sends one request through each client up to the moment
+it would leave the machine (serialised, endpoint resolved, signed with fake credentials).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from opensearch_packages import _bundling
+
+MAX_ZIPPED_BYTES = 5 * 1024 * 1024
+TOP_LEVEL_DATA = (
+    "_retry.json",
+    "endpoints.json",
+    "partitions.json",
+    "sdk-default-configuration.json",
+)
+
+PROBE = """
+import json, sys
+sys.path[:0] = [sys.argv[1]]
+import boto3
+import domain_packages_handler.main as main
+from domain_packages_handler.service import CLIENT_CONFIG
+
+class Sent(Exception):
+    pass
+
+def stop(request, **kwargs):
+    raise Sent(request.url)
+
+helper = main.responder()  # crhelper builds its lambda, events and logs clients here
+clients = {
+    "crhelper lambda": (helper._lambda_client, "get_function", {"FunctionName": "f"}),
+    "crhelper events": (helper._events_client, "list_rules", {}),
+    "crhelper logs": (helper._logs_client, "describe_log_groups", {}),
+    "opensearch": (
+        boto3.client("opensearch", config=CLIENT_CONFIG),
+        "list_packages_for_domain",
+        {"DomainName": "my-domain", "MaxResults": 100},
+    ),
+    "lambda": (
+        boto3.client("lambda", config=CLIENT_CONFIG),
+        "invoke",
+        {"FunctionName": "f", "InvocationType": "Event", "Payload": b"{}"},
+    ),
+}
+urls = {"init_failed": str(helper._init_failed) if helper._init_failed else None}
+for name, (client, operation, params) in clients.items():
+    client.meta.events.register("before-send", stop)
+    try:
+        getattr(client, operation)(**params)
+    except Sent as sent:
+        urls[name] = str(sent)
+print(json.dumps(urls))
+"""
+
+
+@pytest.fixture(scope="module")
+def asset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("asset")
+    _bundling.bundle(_bundling.source_dir(), output)
+    return output
+
+
+@pytest.mark.slow
+def test_only_the_service_models_of_the_handlers_clients_are_kept(asset: Path) -> None:
+    data = asset / "botocore" / "data"
+    assert sorted(p.name for p in data.iterdir() if p.is_dir()) == sorted(
+        _bundling.BOTOCORE_SERVICES
+    )
+    for name in TOP_LEVEL_DATA:
+        assert (data / name).is_file(), name
+
+
+@pytest.mark.slow
+def test_every_client_works_from_the_trimmed_asset(asset: Path, tmp_path: Path) -> None:
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
+        "AWS_SECRET_ACCESS_KEY": "fake-secret-access-key",
+        "AWS_SESSION_TOKEN": "fake-session-token",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_LAMBDA_FUNCTION_NAME": "f",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-S", "-c", PROBE, str(asset)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    urls = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert urls == {
+        "init_failed": None,
+        "crhelper lambda": "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/f",
+        "crhelper events": "https://events.us-east-1.amazonaws.com/",
+        "crhelper logs": "https://logs.us-east-1.amazonaws.com/",
+        "opensearch": "https://es.us-east-1.amazonaws.com/2021-01-01/domain/my-domain/packages"
+        "?maxResults=100",
+        "lambda": "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/f/invocations",
+    }
+
+
+@pytest.mark.slow
+def test_zipped_asset_is_at_most_5_mb(asset: Path) -> None:
+    """Zipped as the CDK CLI zips assets: deflate at zlib's default level."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(asset.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(asset).as_posix())
+    assert buffer.tell() <= MAX_ZIPPED_BYTES, f"{buffer.tell():,} bytes zipped"
+
+
+def test_docker_fallback_trims_the_same_models() -> None:
+    script = _bundling._docker_command()[2]
+    trim = script.rsplit(" && ", 1)[-1]
+    assert trim.startswith("find /asset-output/botocore/data -mindepth 1 -maxdepth 1 -type d ")
+    assert trim.endswith("-exec rm -rf {} +")
+    kept = [part.removeprefix("! -name ") for part in trim.split(" ! -name ")[1:]]
+    kept[-1] = kept[-1].split()[0]
+    assert sorted(kept) == sorted(_bundling.BOTOCORE_SERVICES)
