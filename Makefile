@@ -12,7 +12,7 @@ NODE_STAMP := node_modules/.installed
 # jsii warns on every synth under Node 20 (end of life); silence it, keep other versions loud.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 
-.PHONY: synth test lint typecheck pytest setup clean soak
+.PHONY: synth test lint typecheck pytest setup clean soak bench
 
 synth: setup
 	npx --no-install cdk synth --quiet --no-notices
@@ -32,6 +32,10 @@ pytest: setup
 # The long soak (README, Reliability): 200 seeded lifecycles with injected faults.
 soak: $(PY_STAMP)
 	PYTHONPATH=lambda $(VPY) -m tests.wire.soak --runs 200 --seed 7 --workers 8
+
+# The benchmarks (README, Performance): tables on stdout, JSON in bench/results/. ~3 minutes.
+bench: setup
+	PYTHONPATH=lambda $(VPY) -m bench
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 

@@ -1,0 +1,319 @@
+"""Run the benchmarks, print tables, check the targets, write JSON to bench/results/.
+
+    PYTHONPATH=lambda .venv/bin/python -m bench [--only completion,wire,api,cold,synth] [--quick]
+
+`make bench` runs every section (about 2.5 minutes on 2 cores); see README, Performance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SECTIONS = ("completion", "wire", "api", "cold", "synth")
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        node = subprocess.run(
+            ["node", "--version"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        node = "not found"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "node": node,
+        "os": platform.platform(),
+        "aws_cdk_lib": metadata.version("aws-cdk-lib"),
+        "boto3": metadata.version("boto3"),
+    }
+
+
+def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [title, "  ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += [
+        "  ".join(_align(c, w) for c, w in zip(row, widths, strict=True)) for row in cells[1:]
+    ]
+    return "\n".join(lines)
+
+
+def _align(cell: str, width: int) -> str:
+    """Figures to the right, words to the left."""
+    return cell.rjust(width) if cell[:1].isdigit() else cell.ljust(width)
+
+
+def _s(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def show_completion(result: dict[str, Any]) -> str:
+    handler = result["handler"]
+    rows: list[list[object]] = [
+        ["handler, one invocation", handler["single_invocation"]["n"],
+         _s(handler["single_invocation"]["p50"]), _s(handler["single_invocation"]["p95"]),
+         _s(handler["single_invocation"]["max"]), ""],
+        ["handler, across hand-over", handler["across_handover"]["n"],
+         _s(handler["across_handover"]["p50"]), _s(handler["across_handover"]["p95"]),
+         _s(handler["across_handover"]["max"]), ""],
+        ["handler, all", handler["all"]["n"], _s(handler["all"]["p50"]),
+         _s(handler["all"]["p95"]), _s(handler["all"]["max"]),
+         handler["all"]["list_calls_per_hour_waited"]],
+    ]  # fmt: skip
+    for name, key in (("crhelper polling (2 min)", "crhelper_default_polling"),
+                      ("Terraform waiter", "terraform_waiter")):  # fmt: skip
+        block = result[key]
+        rows.append(
+            [name, block["n"], _s(block["p50"]), _s(block["p95"]), _s(block["max"]),
+             block["list_calls_per_hour_waited"]]
+        )  # fmt: skip
+    for name, block in result["what_if_handler"].items():
+        rows.append(
+            [f"what if: handler {name}", block["n"], _s(block["p50"]), _s(block["p95"]),
+             _s(block["max"]), block["list_calls_per_hour_waited"]]
+        )  # fmt: skip
+    durations = result["durations_s"]
+    split = "; ".join(
+        f"service {label}: handler {block['handler']:.2f} s, Terraform {block['terraform']:.2f} s "
+        f"(n={block['n']})"
+        for label, block in result["p95_by_service_duration"].items()
+    )
+    return (
+        table(
+            "1. Completion overhead (last ACTIVE/gone -> answer), simulated: "
+            f"{result['operations']} operations ({result['creates']} creates, "
+            f"{result['deletes']} deletes), service {durations['min']:g}-{durations['max']:g} s "
+            f"{durations['distribution']}",
+            ["strategy", "n", "p50", "p95", "max", "lists/h waited"],
+            rows,
+        )
+        + f"\n   p95 by service duration: {split}"
+    )
+
+
+def show_wire(result: dict[str, Any]) -> str:
+    rows = [
+        [_s(r["service_s"]), r["packages"], f"{r['function_timeout_s']:g} s", r["invocations"],
+         r["status"], _s(r["overhead_s"]), _s(r["predicted_overhead_s"]),
+         r["calls"].get("AssociatePackages", 0), r["calls"].get("ListPackagesForDomain", 0)]
+        for r in result["operations"]
+    ]  # fmt: skip
+    return table(
+        "1b. Real time on the wire fakes (main.handler, crhelper, boto3): overhead measured vs "
+        f"simulated (max difference {result['max_abs_difference_from_simulation_s']:.3f} s)",
+        ["service", "packages", "timeout", "invocations", "status", "measured", "simulated",
+         "AssociatePackages", "ListPackagesForDomain"],
+        rows,
+    )  # fmt: skip
+
+
+def show_api(result: dict[str, Any]) -> str:
+    rows = []
+    for size in result["sizes"]:
+        for name, key in (("handler", "handler"), ("per package (Terraform)",
+                                                    "terraform_per_package")):  # fmt: skip
+            block = size[key]
+            calls = ", ".join(f"{op} {n}" for op, n in block["calls"].items())
+            rows.append(
+                [size["packages"], name, block["association_calls"], block["total"],
+                 f"{block['simulated_seconds_to_done']:g} s", calls]
+            )  # fmt: skip
+    return table(
+        "2. OpenSearch calls per create (wire fakes, manual clock, each change "
+        f"{result['service_seconds_per_change']:g} s)",
+        ["packages", "approach", "association calls", "total", "time to done", "by operation"],
+        rows,
+    )
+
+
+def show_cold(result: dict[str, Any]) -> str:
+    asset = result["asset"]
+    no_bc, cached, init = (
+        result["import_no_bytecode"],
+        result["import_bytecode_cached"],
+        result["init_no_bytecode"],
+    )
+    rows = [
+        ["import, no bytecode (as Lambda runs the asset)", f"{no_bc['median_ms']} ms",
+         f"{no_bc['min_ms']}-{no_bc['max_ms']} ms"],
+        ["import, bytecode cached", f"{cached['median_ms']} ms",
+         f"{cached['min_ms']}-{cached['max_ms']} ms"],
+        ["import + crhelper's 3 clients + opensearch client, no bytecode",
+         f"{init['import_and_clients_median_ms']} ms", ""],
+        ["asset zipped (deflate, default level)", f"{asset['zipped_mb']} MB",
+         f"{asset['zipped_bytes']:,} bytes, {asset['files']} files"],
+        ["asset unzipped", f"{asset['unzipped_bytes'] / 1024 / 1024:.1f} MB", ""],
+    ]  # fmt: skip
+    breakdown = ", ".join(f"{name} {ms} ms" for name, ms in no_bc["self_ms_by_package"].items())
+    return (
+        table(
+            f"3. Cold start from the bundled asset (python {result['python']}, -X importtime, "
+            f"median of {no_bc['runs']})",
+            ["measure", "median", "range"],
+            rows,
+        )
+        + f"\n   import self-time by package, no bytecode: {breakdown}"
+    )
+
+
+def show_synth(result: dict[str, Any]) -> str:
+    rows = []
+    for mode, label in (("bundling_skipped", "bundling skipped"), ("asset_cached", "asset cached")):
+        for size in result[mode]["sizes"]:
+            rows.append(
+                [label, size["domain_packages"], _s(size["cold_synth_s"]),
+                 _s(size["process_wall_s"]), _s(size["warm_synth_s"]),
+                 f"{size['template']['bytes']:,} B", size["template"]["resources"],
+                 size["template"]["functions"]]
+            )  # fmt: skip
+    skipped, cached = result["bundling_skipped"], result["asset_cached"]
+    return table(
+        "4. Synth cost, one stack (cold: App()..synth() in a fresh interpreter; warm: again in "
+        f"the same one). 50/1 cold: {skipped['cold_ratio_50_to_1']}x skipped, "
+        f"{cached['cold_ratio_50_to_1']}x cached; warm +"
+        f"{skipped['warm_ms_per_extra_domain_packages']} ms per DomainPackages",
+        ["mode", "DomainPackages", "cold synth", "process", "warm synth", "template",
+         "resources", "functions"],
+        rows,
+    )  # fmt: skip
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    checks: list[dict[str, Any]] = []
+
+    def check(name: str, value: object, limit: str, met: bool) -> None:
+        checks.append({"target": name, "value": value, "limit": limit, "met": met})
+
+    if "completion" in results:
+        c = results["completion"]
+        single = c["handler"]["single_invocation"]["p95"]
+        across = c["handler"]["across_handover"]["p95"]
+        ratio = c["terraform_p95_over_handler_p95"]
+        check("completion p95, one invocation", f"{single:.2f} s", "<= 5 s", single <= 5.0)
+        check("completion p95, across a hand-over", f"{across:.2f} s", "<= 15 s", across <= 15.0)
+        check("Terraform p95 / handler p95", f"{ratio:.2f}x", ">= 6x", ratio >= 6.0)
+    if "wire" in results:
+        diff = results["wire"]["max_abs_difference_from_simulation_s"]
+        ok = all(r["status"] == "SUCCESS" for r in results["wire"]["operations"])
+        check("wire run confirms the simulation", f"{diff:.3f} s", "<= 0.5 s", ok and diff <= 0.5)
+    if "api" in results:
+        sizes = results["api"]["sizes"]
+        one = all(s["handler"]["association_calls"] == 1 for s in sizes)
+        pages = sum(s["handler"]["list_pages_with_next_token"] for s in sizes)
+        check("one association call for 1, 5, 20 packages", one, "True", one)
+        check("list calls past the first page", pages, "0", pages == 0)
+    if "cold" in results:
+        cold = results["cold"]
+        ms = cold["import_no_bytecode"]["median_ms"]
+        cached = cold["import_bytecode_cached"]["median_ms"]
+        mb = cold["asset"]["zipped_mb"]
+        check("handler import, as shipped (no bytecode)", f"{ms} ms", "<= 250 ms", ms <= 250)
+        check("handler import, bytecode cached", f"{cached} ms", "<= 250 ms", cached <= 250)
+        check("asset zipped", f"{mb} MB", "<= 5 MB", cold["asset"]["zipped_bytes"] <= 5 * 2**20)
+    if "synth" in results:
+        for mode in ("bundling_skipped", "asset_cached"):
+            ratio = results["synth"][mode]["cold_ratio_50_to_1"]
+            check(f"synth 50 vs 1 ({mode.replace('_', ' ')})", f"{ratio}x", "<= 1.5x", ratio <= 1.5)
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--operations", type=int, default=1000, help="simulated operations")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    selected = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(selected) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown sections {unknown}; choose from {', '.join(SECTIONS)}")
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+    from bench import cold_start, completion, synth, wire  # noqa: PLC0415 (after the env)
+
+    runners: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[dict[str, Any]], str]]] = {
+        "completion": (
+            lambda: completion.simulate(
+                count=60 if args.quick else args.operations, seed=args.seed
+            ),
+            show_completion,
+        ),
+        "wire": (
+            lambda: wire.realtime(
+                wire.REALTIME_OPERATIONS[:1] if args.quick else wire.REALTIME_OPERATIONS
+            ),
+            show_wire,
+        ),
+        "api": (wire.api_calls, show_api),
+        "cold": (lambda: cold_start.measure(runs=3 if args.quick else 7), show_cold),
+        "synth": (
+            lambda: synth.measure(runs=1 if args.quick else 3, repeats=1 if args.quick else 3),
+            show_synth,
+        ),
+    }
+    started = time.perf_counter()
+    results: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    for name in SECTIONS:
+        if name not in selected:
+            continue
+        run, show = runners[name]
+        began = time.perf_counter()
+        results[name] = run()
+        timings[name] = round(time.perf_counter() - began, 1)
+        print(show(results[name]), end="\n\n", flush=True)
+    checks = targets(results)
+    print(
+        table(
+            "Targets",
+            ["target", "value", "limit", "result"],
+            [[c["target"], c["value"], c["limit"], "met" if c["met"] else "MISSED"]
+             for c in checks],
+        )
+    )  # fmt: skip
+    document: dict[str, Any] = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "command": "make bench",
+        "seconds": {**timings, "total": round(time.perf_counter() - started, 1)},
+        "results": results,
+        "targets": checks,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = args.out / f"bench-{stamp}.json"
+    text = json.dumps(document, indent=2) + "\n"
+    path.write_text(text)
+    (args.out / "latest.json").write_text(text)
+    print(f"\nmachine: {document['machine']}")
+    print(f"wrote {path} (and latest.json) in {document['seconds']['total']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

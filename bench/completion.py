@@ -1,0 +1,404 @@
+"""Completion overhead on a simulated clock: the time from the last package turning ACTIVE (or
+gone) to the answer, for the real handler and two reference waiting strategies.
+
+The handler's own `Operation` (with `plan` and `timing`) runs unmodified against `SimDomain`, a
+simulated domain, through the handler's injectable `Runtime`; hand-overs are modelled as
+`main.run` performs them: a `HandOver` ends the invocation, its progress goes through JSON into a
+fresh `Operation` that starts after a re-invoke latency, with the invocation's full time again.
+
+Reference strategies, on the same operations and the same latency model:
+
+- crhelper's default polling (`polling_interval=2`): the first invocation makes the call, then sets
+  up an EventBridge rule `rate(2 minutes)` (put_rule, add_permission, put_targets); each firing
+  invokes the function, which lists once; when done it removes the rule (three calls) and answers.
+  crhelper's default 120 s sleep before answering a Delete is NOT counted.
+- Terraform's waiter (`aws_opensearch_package_association`: `StateChangeConf{Delay: 30s}`, no
+  MinTimeout or PollInterval): the first refresh 30 s after the call, then the SDK's backoff —
+  transcribed from terraform-plugin-sdk's `WaitForStateContext`: sleeps of 0, 0.2, 0.4 … s,
+  doubling, capped at 10 s. Each refresh lists the domain's packages; a create ends with one more
+  listing (the resource's Read).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from domain_packages_handler import plan
+from domain_packages_handler.model import (
+    Association,
+    AssociationStatus,
+    DesiredPackage,
+    PackageAvailability,
+    Snapshot,
+)
+from domain_packages_handler.operation import HandOver, Operation, Runtime
+from domain_packages_handler.service import DomainState
+from domain_packages_handler.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
+
+from bench.stats import summary
+
+DOMAIN = "bench-domain"
+PACKAGE = "F100000001"
+TIMEOUT_SECONDS = 3600
+CRHELPER_INTERVAL_SECONDS = 120.0
+TERRAFORM_DELAY_SECONDS = 30.0
+TERRAFORM_FIRST_WAIT_SECONDS = 0.1
+TERRAFORM_CAP_SECONDS = 10.0
+
+Kind = Literal["create", "delete"]
+Strategy = Literal["handler", "crhelper", "terraform"]
+
+
+@dataclass(frozen=True)
+class Latencies:
+    """Seconds, drawn uniformly from each (low, high) range."""
+
+    api_call: tuple[float, float] = (0.05, 0.25)
+    """Any AWS control-plane call (OpenSearch, EventBridge, Lambda permissions)."""
+    response_put: tuple[float, float] = (0.05, 0.2)
+    """crhelper's PUT of the answer to the pre-signed S3 response URL."""
+    reinvoke: tuple[float, float] = (0.5, 1.5)
+    """From an asynchronous Invoke (or an EventBridge firing) to the handler running again."""
+    invocation_seconds: float = 900.0
+    """The function's timeout: 15 minutes."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "api_call_s": list(self.api_call),
+            "response_put_s": list(self.response_put),
+            "reinvoke_s": list(self.reinvoke),
+            "invocation_s": self.invocation_seconds,
+        }
+
+
+@dataclass(frozen=True)
+class Scenario:
+    index: int
+    kind: Kind
+    duration: float
+    """Seconds from the accepted association (dissociation) call until ACTIVE (gone)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    strategy: str
+    scenario: Scenario
+    overhead: float
+    handovers: int
+    calls: dict[str, int]
+
+
+class SimClock:
+    """Simulated wall clock: `sleep` moves it, nothing waits."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError(f"negative sleep {seconds}")
+        self.t += seconds
+
+
+@dataclass
+class SimDomain:
+    """One domain and one package; a change completes `duration` after the call is accepted.
+
+    Every call takes a sampled latency and the service acts at its midpoint. Implements the
+    handler's `PackageService` protocol; `calls` counts calls by API operation name.
+    """
+
+    clock: SimClock
+    rng: random.Random
+    latencies: Latencies
+    duration: float
+    initially_active: bool
+    calls: Counter[str] = field(default_factory=Counter)
+    change: tuple[str, float] | None = None
+    done_at: float = math.nan
+
+    def call(self, operation: str) -> float:
+        """Spend one call's latency; returns the moment the service handled it."""
+        latency = self.rng.uniform(*self.latencies.api_call)
+        handled_at = self.clock.t + latency / 2
+        self.clock.sleep(latency)
+        self.calls[operation] += 1
+        return handled_at
+
+    def status_at(self, at: float) -> AssociationStatus | None:
+        if self.change is None:
+            return AssociationStatus.ACTIVE if self.initially_active else None
+        action, accepted_at = self.change
+        finished = at >= accepted_at + self.duration
+        if action == "associate":
+            return AssociationStatus.ACTIVE if finished else AssociationStatus.ASSOCIATING
+        return None if finished else AssociationStatus.DISSOCIATING
+
+    def _accept(self, action: str, at: float) -> None:
+        if self.change is not None:
+            raise AssertionError(f"a second package change was requested: {action}")
+        self.change = (action, at)
+        self.done_at = at + self.duration
+
+    # --- PackageService ---------------------------------------------------------------------
+
+    def list_associations(self, domain_name: str) -> Snapshot:
+        status = self.status_at(self.call("ListPackagesForDomain"))
+        if status is None:
+            return Snapshot({})
+        return Snapshot({PACKAGE: Association(PACKAGE, status, "v1", f"analyzers/{PACKAGE}")})
+
+    def describe_domain(self, domain_name: str) -> DomainState:
+        self.call("DescribeDomain")
+        return DomainState(processing=False)
+
+    def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]:
+        self.call("DescribePackages")
+        return {pid: PackageAvailability(pid, "AVAILABLE") for pid in package_ids}
+
+    def associate(
+        self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool
+    ) -> None:
+        self._accept("associate", self.call("AssociatePackages" if batch else "AssociatePackage"))
+
+    def dissociate(self, domain_name: str, package_ids: Sequence[str], *, batch: bool) -> None:
+        self._accept(
+            "dissociate", self.call("DissociatePackages" if batch else "DissociatePackage")
+        )
+
+    # --- for the reference strategies -------------------------------------------------------
+
+    def reached(self, kind: Kind) -> bool:
+        """List once and say whether the operation's target state is reached."""
+        snapshot = self.list_associations(DOMAIN)
+        association = snapshot.associations.get(PACKAGE)
+        if kind == "create":
+            return association is not None and association.status is AssociationStatus.ACTIVE
+        return association is None
+
+
+def _domain(scenario: Scenario, latencies: Latencies, rng: random.Random) -> SimDomain:
+    return SimDomain(
+        clock=SimClock(),
+        rng=rng,
+        latencies=latencies,
+        duration=scenario.duration,
+        initially_active=scenario.kind == "delete",
+    )
+
+
+def _target(kind: Kind) -> plan.Target:
+    if kind == "create":
+        return plan.Target(DOMAIN, associate=(DesiredPackage(PACKAGE),))
+    return plan.Target(DOMAIN, dissociate=(PACKAGE,), missing_domain_is_success=True)
+
+
+def run_handler(
+    scenario: Scenario,
+    latencies: Latencies,
+    rng: random.Random,
+    poll_steps: tuple[float, ...] = POLL_SCHEDULE_SECONDS,
+) -> Outcome:
+    """The real Operation, across as many 15-minute invocations as it needs."""
+    domain = _domain(scenario, latencies, rng)
+    clock = domain.clock
+    target = _target(scenario.kind)
+    progress = plan.Progress(
+        started_at=clock.t,
+        deadline=plan.deadline_for(clock.t, TIMEOUT_SECONDS),
+        physical_id="bench",
+    )
+    invocation_end = clock.t + latencies.invocation_seconds
+    handovers = 0
+    while True:
+
+        def remaining(end: float = invocation_end) -> float:
+            return end - clock.t
+
+        runtime = Runtime(
+            now=clock.now,
+            sleep=clock.sleep,
+            remaining=remaining,
+            # as main.run computes it, from the time left when the invocation starts
+            handover_margin=min(20.0, 0.25 * (invocation_end - clock.t)),
+        )
+        operation = Operation(
+            target=target,
+            progress=progress,
+            service=domain,
+            runtime=runtime,
+            poll=PollSchedule(steps=poll_steps),
+            backoff=Backoff(uniform=rng.uniform),
+        )
+        try:
+            operation.run()
+            break
+        except HandOver as handover:
+            handovers += 1
+            # main._hand_over: the progress travels as JSON in the asynchronous Invoke payload
+            progress = plan.Progress.from_json(json.loads(json.dumps(handover.progress.to_json())))
+            clock.sleep(rng.uniform(*latencies.api_call))  # the Invoke call
+            clock.sleep(rng.uniform(*latencies.reinvoke))
+            invocation_end = clock.t + latencies.invocation_seconds
+    clock.sleep(rng.uniform(*latencies.response_put))
+    return Outcome("handler", scenario, clock.t - domain.done_at, handovers, dict(domain.calls))
+
+
+def run_crhelper(scenario: Scenario, latencies: Latencies, rng: random.Random) -> Outcome:
+    """crhelper's default polling: an EventBridge rule firing every 2 minutes."""
+    domain = _domain(scenario, latencies, rng)
+    clock = domain.clock
+    if scenario.kind == "create":
+        domain.associate(DOMAIN, (DesiredPackage(PACKAGE),), batch=True)
+    else:
+        domain.dissociate(DOMAIN, (PACKAGE,), batch=True)
+    for operation in ("events:PutRule", "lambda:AddPermission", "events:PutTargets"):
+        domain.call(operation)
+    rule_created_at = clock.t
+    firing = 1
+    while True:
+        clock.t = max(clock.t, rule_created_at + firing * CRHELPER_INTERVAL_SECONDS)
+        clock.sleep(rng.uniform(*latencies.reinvoke))
+        if domain.reached(scenario.kind):
+            break
+        firing += 1
+    for operation in ("events:RemoveTargets", "lambda:RemovePermission", "events:DeleteRule"):
+        domain.call(operation)
+    clock.sleep(rng.uniform(*latencies.response_put))
+    return Outcome("crhelper", scenario, clock.t - domain.done_at, 0, dict(domain.calls))
+
+
+def terraform_waits() -> Callable[[], float]:
+    """Successive sleeps of terraform-plugin-sdk's StateChangeConf after its Delay (no
+    MinTimeout, no PollInterval): 0 before the first refresh, then 0.2, 0.4, … capped at 10 s."""
+    wait = 0.0
+
+    def next_wait() -> float:
+        nonlocal wait
+        current = wait
+        if wait == 0:
+            wait = TERRAFORM_FIRST_WAIT_SECONDS
+        wait = min(wait * 2, TERRAFORM_CAP_SECONDS)
+        return current
+
+    return next_wait
+
+
+def run_terraform(scenario: Scenario, latencies: Latencies, rng: random.Random) -> Outcome:
+    """Terraform's aws_opensearch_package_association: one package, its own waiter."""
+    domain = _domain(scenario, latencies, rng)
+    clock = domain.clock
+    if scenario.kind == "create":
+        domain.associate(DOMAIN, (DesiredPackage(PACKAGE),), batch=False)
+    else:
+        domain.dissociate(DOMAIN, (PACKAGE,), batch=False)
+    clock.sleep(TERRAFORM_DELAY_SECONDS)
+    next_wait = terraform_waits()
+    while True:
+        clock.sleep(next_wait())
+        if domain.reached(scenario.kind):
+            break
+    if scenario.kind == "create":
+        domain.list_associations(DOMAIN)  # the resource's Read after Create
+    return Outcome("terraform", scenario, clock.t - domain.done_at, 0, dict(domain.calls))
+
+
+def scenarios(count: int, seed: int, low: float = 5.0, high: float = 1800.0) -> list[Scenario]:
+    """`count` operations, creates and deletes alternating, durations log-uniform in
+    [low, high] (the first two are exactly `low` and `high`)."""
+    rng = random.Random(seed)  # noqa: S311 (a benchmark's reproducible draws)
+    durations = [low, high] + [
+        math.exp(rng.uniform(math.log(low), math.log(high))) for _ in range(count - 2)
+    ]
+    return [
+        Scenario(i, "create" if i % 2 == 0 else "delete", round(d, 3))
+        for i, d in enumerate(durations)
+    ]
+
+
+def _p95_by_duration(
+    handler: Sequence[Outcome], terraform: Sequence[Outcome], split: float = 60.0
+) -> dict[str, dict[str, float]]:
+    """p95 of both strategies for short and for long service durations."""
+    result = {}
+    for label, short in ((f"under {split:g} s", True), (f"{split:g} s and over", False)):
+        mine = [o.overhead for o in handler if (o.scenario.duration < split) == short]
+        theirs = [o.overhead for o in terraform if (o.scenario.duration < split) == short]
+        result[label] = {
+            "n": len(mine),
+            "handler": summary(mine)["p95"],
+            "terraform": summary(theirs)["p95"],
+        }
+    return result
+
+
+def scenario_rng(seed: int, scenario: Scenario) -> random.Random:
+    return random.Random(seed * 1_000_003 + scenario.index)  # noqa: S311
+
+
+def simulate(
+    count: int = 1000,
+    seed: int = 5,
+    latencies: Latencies | None = None,
+    what_if_steps: Sequence[tuple[float, ...]] = ((1.0, 2.0, 3.0), (1.0, 2.0)),
+) -> dict[str, object]:
+    """Every strategy on the same operations; summaries in seconds."""
+    latencies = latencies or Latencies()
+    ops = scenarios(count, seed)
+    handler = [run_handler(s, latencies, scenario_rng(seed, s)) for s in ops]
+    crhelper = [run_crhelper(s, latencies, scenario_rng(seed, s)) for s in ops]
+    terraform = [run_terraform(s, latencies, scenario_rng(seed, s)) for s in ops]
+
+    def block(outcomes: Sequence[Outcome]) -> dict[str, object]:
+        waited = sum(o.scenario.duration for o in outcomes) / 3600.0
+        lists = sum(o.calls.get("ListPackagesForDomain", 0) for o in outcomes)
+        return {
+            **summary([o.overhead for o in outcomes]),
+            "list_calls_per_op": round(lists / len(outcomes), 1) if outcomes else 0.0,
+            "list_calls_per_hour_waited": round(lists / waited, 1) if waited else 0.0,
+        }
+
+    single = [o for o in handler if o.handovers == 0]
+    across = [o for o in handler if o.handovers > 0]
+    handler_p95 = summary([o.overhead for o in handler])["p95"]
+    terraform_p95 = summary([o.overhead for o in terraform])["p95"]
+    what_if = {}
+    for steps in what_if_steps:
+        outcomes = [run_handler(s, latencies, scenario_rng(seed, s), poll_steps=steps) for s in ops]
+        what_if["poll " + ",".join(f"{x:g}" for x in steps) + " s"] = {
+            **block(outcomes),
+            "single_invocation": summary([o.overhead for o in outcomes if o.handovers == 0]),
+        }
+    return {
+        "operations": count,
+        "seed": seed,
+        "durations_s": {
+            "min": min(s.duration for s in ops),
+            "max": max(s.duration for s in ops),
+            "distribution": "log-uniform",
+        },
+        "creates": sum(1 for s in ops if s.kind == "create"),
+        "deletes": sum(1 for s in ops if s.kind == "delete"),
+        "latencies": latencies.to_json(),
+        "handler_poll_schedule_s": list(POLL_SCHEDULE_SECONDS),
+        "handler": {
+            "all": block(handler),
+            "single_invocation": summary([o.overhead for o in single]),
+            "across_handover": summary([o.overhead for o in across]),
+            "handovers_max": max(o.handovers for o in handler),
+        },
+        "crhelper_default_polling": block(crhelper),
+        "terraform_waiter": block(terraform),
+        "terraform_p95_over_handler_p95": round(terraform_p95 / handler_p95, 2),
+        "p95_by_service_duration": _p95_by_duration(handler, terraform),
+        "what_if_handler": what_if,
+    }

@@ -1,0 +1,266 @@
+"""Runs against the wire-level fakes (tests/fakes: real HTTP on 127.0.0.1, real boto3).
+
+- `realtime`: the whole handler (`main.handler`, crhelper, boto3) in real time on a few
+  creates of a few seconds each, one of them across hand-overs; measures the time from the last
+  ACTIVE (the association's `LastUpdated`) to the response PUT's arrival, and compares it with
+  what the simulation (bench.completion) predicts for the same durations.
+- `api_calls`: OpenSearch calls per create for 1, 5 and 20 packages, counted by operation name in
+  the fake's call log: the handler's `Operation` and its real service adapter over boto3, against
+  one-package-per-resource association as Terraform does it (AssociatePackage per package, then
+  its own waiter), both on a manually advanced clock so minutes of service time take none.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from domain_packages_handler import main, plan
+from domain_packages_handler.model import DesiredPackage
+from domain_packages_handler.operation import Operation, Runtime
+from domain_packages_handler.service import CLIENT_CONFIG, OpenSearchPackages
+
+from bench import completion
+from bench.stats import summary
+from tests.fakes._http import REGION
+from tests.fakes.clock import ManualClock
+from tests.fakes.cloudformation import FakeCloudFormation
+from tests.fakes.fixtures import REMOVED_VARIABLES, AwsEnv, lambda_environment
+from tests.fakes.lambda_service import FakeLambda
+from tests.fakes.opensearch import OPERATIONS, FakeOpenSearch
+
+if TYPE_CHECKING:
+    from mypy_boto3_opensearch import OpenSearchServiceClient
+
+FUNCTION = "bench-handler"
+#: (service seconds, packages, function timeout seconds) per real-time create.
+REALTIME_OPERATIONS: tuple[tuple[float, int, float], ...] = (
+    (2.5, 1, 900.0),
+    (4.0, 5, 900.0),
+    (6.5, 20, 900.0),
+    (9.0, 1, 900.0),
+    (8.0, 1, 6.0),  # 6-second invocations: two hand-overs before ACTIVE
+)
+#: Latencies of the fakes on this machine, for the simulation's prediction.
+LOCAL_LATENCIES = completion.Latencies(
+    api_call=(0.003, 0.015), response_put=(0.02, 0.08), reinvoke=(0.02, 0.15)
+)
+API_CALL_PACKAGES = (1, 5, 20)
+API_CALL_SERVICE_SECONDS = 180.0
+FAKE_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE"
+FAKE_SECRET_ACCESS_KEY = "fake-secret-access-key"  # noqa: S105 (the fakes accept any)
+
+
+@contextmanager
+def fake_aws() -> Iterator[AwsEnv]:
+    """The three fakes, and the process environment pointing at them (restored afterwards)."""
+    saved = dict(os.environ)
+    with FakeOpenSearch() as opensearch, FakeCloudFormation() as cfn, FakeLambda() as lambda_:
+        for name in REMOVED_VARIABLES:
+            os.environ.pop(name, None)
+        os.environ.update(lambda_environment(opensearch, lambda_, cfn))
+        boto3.DEFAULT_SESSION = None
+        try:
+            yield AwsEnv(opensearch, lambda_, cfn)
+            lambda_.wait_idle(timeout=60)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+            boto3.DEFAULT_SESSION = None
+
+
+def _package_ids(prefix: int, count: int) -> list[str]:
+    return [f"F{prefix}{k:03d}" for k in range(count)]
+
+
+def _counts(fake: FakeOpenSearch) -> dict[str, int]:
+    return {op: fake.count(op) for op in sorted(OPERATIONS) if fake.count(op)}
+
+
+def realtime(
+    operations: tuple[tuple[float, int, float], ...] = REALTIME_OPERATIONS,
+) -> dict[str, Any]:
+    """Creates through the whole handler in real time; overhead measured, and predicted."""
+    rows: list[dict[str, Any]] = []
+    previous = logging.root.manager.disable
+    logging.disable(logging.INFO)  # crhelper sets up INFO logging: keep the report readable
+    try:
+        with fake_aws() as env:
+            lambda_client = boto3.client(
+                "lambda", region_name=REGION, endpoint_url=env.lambda_.endpoint_url
+            )
+            for index, (seconds, count, function_timeout) in enumerate(operations):
+                domain = f"bench-{index}"
+                packages = _package_ids(7000 + index, count)
+                env.opensearch.add_domain(domain)
+                for package_id in packages:
+                    env.opensearch.add_package(package_id, association_seconds=seconds)
+                function = f"{FUNCTION}-{index}"
+                env.lambda_.register(function, main.handler, timeout_seconds=function_timeout)
+                env.opensearch.reset_calls()
+                event = env.cloudformation.make_event(
+                    "Create",
+                    properties={
+                        "DomainName": domain,
+                        "Packages": [{"PackageID": p} for p in packages],
+                        "TimeoutSeconds": 300,
+                    },
+                    logical_id=f"Bench{index}",
+                )
+                started = time.time()
+                lambda_client.invoke(
+                    FunctionName=function, InvocationType="Event", Payload=json.dumps(event)
+                )
+                put = env.cloudformation.wait_for_put(event["RequestId"], timeout=120)
+                env.lambda_.wait_idle(timeout=60)
+                answer = put.document or {}
+                active_at = max(d["LastUpdated"] for d in env.opensearch.associations(domain))
+                predicted = completion.run_handler(
+                    completion.Scenario(index, "create", seconds),
+                    completion.Latencies(
+                        api_call=LOCAL_LATENCIES.api_call,
+                        response_put=LOCAL_LATENCIES.response_put,
+                        reinvoke=LOCAL_LATENCIES.reinvoke,
+                        invocation_seconds=function_timeout,
+                    ),
+                    completion.scenario_rng(index, completion.Scenario(index, "create", seconds)),
+                )
+                rows.append(
+                    {
+                        "service_s": seconds,
+                        "packages": count,
+                        "function_timeout_s": function_timeout,
+                        "status": answer.get("Status"),
+                        "invocations": len(env.lambda_.invocations(function)),
+                        "overhead_s": round(put.received_at - active_at, 3),
+                        "predicted_overhead_s": round(predicted.overhead, 3),
+                        "operation_s": round(put.received_at - started, 3),
+                        "calls": _counts(env.opensearch),
+                    }
+                )
+    finally:
+        logging.disable(previous)
+    differences = [abs(r["overhead_s"] - r["predicted_overhead_s"]) for r in rows]
+    return {
+        "operations": rows,
+        "overhead": summary([r["overhead_s"] for r in rows]),
+        "max_abs_difference_from_simulation_s": round(max(differences), 3),
+        "simulation_latencies": LOCAL_LATENCIES.to_json(),
+    }
+
+
+def _opensearch_client(
+    fake: FakeOpenSearch, config: Config | None = None
+) -> OpenSearchServiceClient:
+    return boto3.client(
+        "opensearch",
+        region_name=REGION,
+        endpoint_url=fake.endpoint_url,
+        config=config,
+        aws_access_key_id=FAKE_ACCESS_KEY_ID,
+        aws_secret_access_key=FAKE_SECRET_ACCESS_KEY,
+    )
+
+
+def _handler_create(fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: list[str]) -> None:
+    """The handler's Operation and service adapter, one invocation, on the manual clock."""
+    started = clock()
+
+    def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    progress = plan.Progress(
+        started_at=started,
+        deadline=plan.deadline_for(started, completion.TIMEOUT_SECONDS),
+        physical_id="bench",
+    )
+    Operation(
+        target=plan.Target(domain, associate=tuple(DesiredPackage(p) for p in ids)),
+        progress=progress,
+        service=OpenSearchPackages(_opensearch_client(fake, CLIENT_CONFIG)),
+        runtime=Runtime(
+            now=clock,
+            sleep=sleep,
+            remaining=lambda: 900.0 - (clock() - started),
+        ),
+    ).run()
+
+
+def _terraform_create(
+    fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: list[str]
+) -> None:
+    """One aws_opensearch_package_association per package, chained (depends_on): the service
+    refuses a second change while one is in progress and Terraform does not retry conflicts."""
+    client = _opensearch_client(fake)
+
+    def status(package_id: str) -> str | None:
+        # findPackageAssociations: ListPackagesForDomain pages (no MaxResults), filtered
+        found: str | None = None
+        kwargs: dict[str, Any] = {"DomainName": domain}
+        while True:
+            page = client.list_packages_for_domain(**kwargs)
+            for details in page.get("DomainPackageDetailsList", []):
+                if details["PackageID"] == package_id:
+                    found = details["DomainPackageStatus"]
+            if not page.get("NextToken"):
+                return found
+            kwargs["NextToken"] = page["NextToken"]
+
+    for package_id in ids:
+        client.associate_package(DomainName=domain, PackageID=package_id)
+        clock.advance(completion.TERRAFORM_DELAY_SECONDS)
+        next_wait = completion.terraform_waits()
+        while True:
+            clock.advance(next_wait())
+            if status(package_id) == "ACTIVE":
+                break
+        status(package_id)  # the resource's Read after Create
+
+
+def _count_create(
+    packages: int,
+    prefix: int,
+    create: Callable[[FakeOpenSearch, ManualClock, str, list[str]], None],
+) -> dict[str, Any]:
+    clock = ManualClock()
+    with FakeOpenSearch(association_seconds=API_CALL_SERVICE_SECONDS, clock=clock) as fake:
+        domain = f"calls-{prefix}"
+        ids = _package_ids(prefix, packages)
+        fake.add_domain(domain)
+        for package_id in ids:
+            fake.add_package(package_id)
+        started = clock()
+        create(fake, clock, domain, ids)
+        if any(d["DomainPackageStatus"] != "ACTIVE" for d in fake.associations(domain)):
+            raise AssertionError(f"{create.__name__}: not every package is ACTIVE")
+        lists = [c.params for c in fake.calls if c.operation == "ListPackagesForDomain"]
+        counts = _counts(fake)
+        return {
+            "calls": counts,
+            "total": sum(counts.values()),
+            "association_calls": counts.get("AssociatePackages", 0)
+            + counts.get("AssociatePackage", 0),
+            "list_pages_with_next_token": sum(1 for p in lists if p.get("NextToken")),
+            "simulated_seconds_to_done": round(clock() - started, 1),
+        }
+
+
+def api_calls(sizes: tuple[int, ...] = API_CALL_PACKAGES) -> dict[str, Any]:
+    """OpenSearch calls per create, the handler against one-package-per-resource association."""
+    rows = []
+    for index, packages in enumerate(sizes):
+        rows.append(
+            {
+                "packages": packages,
+                "handler": _count_create(packages, 8100 + index, _handler_create),
+                "terraform_per_package": _count_create(packages, 8200 + index, _terraform_create),
+            }
+        )
+    return {"service_seconds_per_change": API_CALL_SERVICE_SECONDS, "sizes": rows}

@@ -1,0 +1,80 @@
+"""The benchmark's own logic: reference strategies, the simulation, the CLI's quick sections."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from bench import completion, stats, wire
+from bench.__main__ import main
+
+
+def test_percentile_interpolates_between_ranks() -> None:
+    assert stats.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
+    assert stats.percentile([0.0, 10.0], 95) == pytest.approx(9.5)
+    assert stats.percentile([7.0], 95) == 7.0
+
+
+def test_terraform_waits_follow_the_sdk_loop() -> None:
+    """WaitForStateContext: no wait before the first refresh, then 0.2 s doubling, 10 s cap."""
+    next_wait = completion.terraform_waits()
+    assert [next_wait() for _ in range(9)] == pytest.approx(
+        [0.0, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 10.0, 10.0]
+    )
+
+
+@pytest.mark.parametrize("kind", ["create", "delete"])
+def test_the_handler_makes_one_change_call_and_hands_over_long_waits(kind: str) -> None:
+    scenario = completion.Scenario(0, kind, 1800.0)  # type: ignore[arg-type]
+    outcome = completion.run_handler(scenario, completion.Latencies(), random.Random(1))
+    change = "AssociatePackages" if kind == "create" else "DissociatePackages"
+    assert outcome.calls[change] == 1
+    assert outcome.handovers == 2
+    assert 0 < outcome.overhead < 15
+
+
+def test_reference_strategies_wait_as_documented() -> None:
+    latencies = completion.Latencies()
+    short = completion.Scenario(0, "create", 5.0)
+    terraform = completion.run_terraform(short, latencies, random.Random(1))
+    assert 25 - 1 < terraform.overhead < 25 + 2  # the 30 s initial delay dominates
+    assert terraform.calls["AssociatePackage"] == 1
+    crhelper = completion.run_crhelper(short, latencies, random.Random(1))
+    assert 115 - 1 < crhelper.overhead < 115 + 3  # the first firing comes 2 minutes later
+
+
+def test_simulation_summaries() -> None:
+    result = completion.simulate(count=40, seed=3, what_if_steps=())
+    handler = result["handler"]
+    assert isinstance(handler, dict)
+    assert handler["single_invocation"]["p95"] <= 5.0
+    assert handler["across_handover"]["n"] >= 1
+    terraform = result["terraform_waiter"]
+    assert isinstance(terraform, dict)
+    assert terraform["p95"] > handler["all"]["p95"]
+
+
+def test_api_calls_counts_one_association_for_the_handler() -> None:
+    result = wire.api_calls((1, 5))
+    for size in result["sizes"]:
+        assert size["handler"]["association_calls"] == 1
+        assert size["terraform_per_package"]["association_calls"] == size["packages"]
+        assert size["handler"]["list_pages_with_next_token"] == 0
+
+
+def test_quick_run_prints_and_writes_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--only", "completion,api", "--quick", "--out", str(tmp_path)]) == 0
+    document = json.loads((tmp_path / "latest.json").read_text())
+    assert set(document["results"]) == {"completion", "api"}
+    assert document["machine"]["nproc"] >= 1
+    assert any(
+        t["target"] == "one association call for 1, 5, 20 packages" for t in document["targets"]
+    )
+    out = capsys.readouterr().out
+    assert "Completion overhead" in out
+    assert "Targets" in out
