@@ -196,6 +196,18 @@ def _domain(scenario: Scenario, latencies: Latencies, rng: random.Random) -> Sim
     )
 
 
+def _requested(
+    scenario: Scenario, latencies: Latencies, rng: random.Random, *, batch: bool
+) -> SimDomain:
+    """A simulated domain on which the scenario's one change has just been requested."""
+    domain = _domain(scenario, latencies, rng)
+    if scenario.kind == "create":
+        domain.associate(DOMAIN, (DesiredPackage(PACKAGE),), batch=batch)
+    else:
+        domain.dissociate(DOMAIN, (PACKAGE,), batch=batch)
+    return domain
+
+
 def _target(kind: Kind) -> plan.Target:
     if kind == "create":
         return plan.Target(DOMAIN, associate=(DesiredPackage(PACKAGE),))
@@ -255,12 +267,8 @@ def run_handler(
 
 def run_crhelper(scenario: Scenario, latencies: Latencies, rng: random.Random) -> Outcome:
     """crhelper's default polling: an EventBridge rule firing every 2 minutes."""
-    domain = _domain(scenario, latencies, rng)
+    domain = _requested(scenario, latencies, rng, batch=True)
     clock = domain.clock
-    if scenario.kind == "create":
-        domain.associate(DOMAIN, (DesiredPackage(PACKAGE),), batch=True)
-    else:
-        domain.dissociate(DOMAIN, (PACKAGE,), batch=True)
     for operation in ("events:PutRule", "lambda:AddPermission", "events:PutTargets"):
         domain.call(operation)
     rule_created_at = clock.t
@@ -295,12 +303,8 @@ def terraform_waits() -> Callable[[], float]:
 
 def run_terraform(scenario: Scenario, latencies: Latencies, rng: random.Random) -> Outcome:
     """Terraform's aws_opensearch_package_association: one package, its own waiter."""
-    domain = _domain(scenario, latencies, rng)
+    domain = _requested(scenario, latencies, rng, batch=False)
     clock = domain.clock
-    if scenario.kind == "create":
-        domain.associate(DOMAIN, (DesiredPackage(PACKAGE),), batch=False)
-    else:
-        domain.dissociate(DOMAIN, (PACKAGE,), batch=False)
     clock.sleep(TERRAFORM_DELAY_SECONDS)
     next_wait = terraform_waits()
     while True:

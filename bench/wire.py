@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -31,10 +29,8 @@ from bench import completion
 from bench.stats import summary
 from tests.fakes._http import REGION
 from tests.fakes.clock import ManualClock
-from tests.fakes.cloudformation import FakeCloudFormation
-from tests.fakes.fixtures import REMOVED_VARIABLES, AwsEnv, lambda_environment
-from tests.fakes.lambda_service import FakeLambda
 from tests.fakes.opensearch import OPERATIONS, FakeOpenSearch
+from tests.wire.soak import fake_aws
 
 if TYPE_CHECKING:
     from mypy_boto3_opensearch import OpenSearchServiceClient
@@ -58,24 +54,6 @@ FAKE_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE"
 FAKE_SECRET_ACCESS_KEY = "fake-secret-access-key"  # noqa: S105 (the fakes accept any)
 
 
-@contextmanager
-def fake_aws() -> Iterator[AwsEnv]:
-    """The three fakes, and the process environment pointing at them (restored afterwards)."""
-    saved = dict(os.environ)
-    with FakeOpenSearch() as opensearch, FakeCloudFormation() as cfn, FakeLambda() as lambda_:
-        for name in REMOVED_VARIABLES:
-            os.environ.pop(name, None)
-        os.environ.update(lambda_environment(opensearch, lambda_, cfn))
-        boto3.DEFAULT_SESSION = None
-        try:
-            yield AwsEnv(opensearch, lambda_, cfn)
-            lambda_.wait_idle(timeout=60)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-            boto3.DEFAULT_SESSION = None
-
-
 def _package_ids(prefix: int, count: int) -> list[str]:
     return [f"F{prefix}{k:03d}" for k in range(count)]
 
@@ -92,7 +70,8 @@ def realtime(
     previous = logging.root.manager.disable
     logging.disable(logging.INFO)  # crhelper sets up INFO logging: keep the report readable
     try:
-        with fake_aws() as env:
+        with fake_aws(seed=0) as env:
+            env.opensearch.set_latency(None)  # the soak's fakes add latency; measure without
             lambda_client = boto3.client(
                 "lambda", region_name=REGION, endpoint_url=env.lambda_.endpoint_url
             )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.cold_start import FAKE_LAMBDA_ENVIRONMENT
 from opensearch_packages import _bundling
 
 MAX_ZIPPED_BYTES = 5 * 1024 * 1024
@@ -86,18 +87,7 @@ def test_only_the_service_models_of_the_handlers_clients_are_kept(asset: Path) -
 
 @pytest.mark.slow
 def test_every_client_works_from_the_trimmed_asset(asset: Path, tmp_path: Path) -> None:
-    environment = {
-        "PATH": "/usr/bin:/bin",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
-        "AWS_SECRET_ACCESS_KEY": "fake-secret-access-key",
-        "AWS_SESSION_TOKEN": "fake-session-token",
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_LAMBDA_FUNCTION_NAME": "f",
-    }
+    environment = {**FAKE_LAMBDA_ENVIRONMENT, "AWS_LAMBDA_FUNCTION_NAME": "f"}
     completed = subprocess.run(
         [sys.executable, "-S", "-c", PROBE, str(asset)],
         capture_output=True,
