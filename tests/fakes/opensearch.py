@@ -5,6 +5,12 @@ with a plain `boto3.client("opensearch")` pointed here by `AWS_ENDPOINT_URL_OPEN
 unmodified. It models the service rules that make association code hard: one package change per
 domain at a time, slow ASSOCIATING/DISSOCIATING phases, failures reported only in ErrorDetails,
 prerequisites, quotas, package versions; plus counted, deterministic fault injection.
+
+It also manages packages themselves (CreatePackage, UpdatePackage, DeletePackage,
+ListDomainsForPackage, GetPackageVersionHistory) over a small fake S3 object store that tests seed
+with `put_object`: a package is COPYING, then VALIDATING, then AVAILABLE (or VALIDATION_FAILED /
+COPY_FAILED, as scripted with `fail_validation`), each new content is a new version, and a package
+some domain still uses cannot be deleted.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import hashlib
+import itertools
 import json
 import random
 import re
@@ -69,6 +77,8 @@ _ERROR_STATUS = {
     "BaseException": 400,
     "ConflictException": 409,
     "ResourceNotFoundException": 409,
+    "ResourceAlreadyExistsException": 409,
+    "InvalidTypeException": 409,
     "LimitExceededException": 409,
     "DisabledOperationException": 409,
     "ValidationException": 400,
@@ -100,6 +110,19 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ),
         ("GET", r"^/2021-01-01/domain/(?P<DomainName>[^/]+)/packages$", "ListPackagesForDomain"),
         ("POST", r"^/2021-01-01/packages/describe$", "DescribePackages"),
+        ("POST", r"^/2021-01-01/packages$", "CreatePackage"),
+        ("POST", r"^/2021-01-01/packages/update$", "UpdatePackage"),
+        ("DELETE", r"^/2021-01-01/packages/(?P<PackageID>[^/]+)$", "DeletePackage"),
+        (
+            "GET",
+            r"^/2021-01-01/packages/(?P<PackageID>[^/]+)/domains$",
+            "ListDomainsForPackage",
+        ),
+        (
+            "GET",
+            r"^/2021-01-01/packages/(?P<PackageID>[^/]+)/history$",
+            "GetPackageVersionHistory",
+        ),
         ("GET", r"^/2021-01-01/opensearch/domain/(?P<DomainName>[^/]+)$", "DescribeDomain"),
     )
 )
@@ -113,8 +136,21 @@ _PACKAGE_ID_RE = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
 _ROLE_ARN_RE = re.compile(
     r"^arn:(aws|aws\-cn|aws\-us\-gov|aws\-iso|aws\-iso\-b):iam::[0-9]+:role/.*$"
 )
+# PackageName: the model says [a-z][a-z0-9\-]+, 3 to 256 characters; the service (and the SDKs that
+# check client-side) allow at most 28.
+_PACKAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9\-]{2,27}$")
+_ENGINE_VERSION_RE = re.compile(
+    r"^Elasticsearch_[0-9]{1}\.[0-9]{1,2}$|^OpenSearch_[0-9]{1,2}\.[0-9]{1,2}$"
+)
 
 _BATCH_OPERATIONS = ("AssociatePackages", "DissociatePackages")
+# GET operations whose paging parameters travel in the query string.
+_PAGED_GET_OPERATIONS = (
+    "ListPackagesForDomain",
+    "ListDomainsForPackage",
+    "GetPackageVersionHistory",
+)
+_FAILED_PACKAGE_STATUSES = ("VALIDATION_FAILED", "COPY_FAILED")
 _PLUGIN_DEPENDENT_TYPES = ("PACKAGE-LICENSE", "PACKAGE-CONFIG")
 _MAX_PAGE = 100
 
@@ -141,6 +177,25 @@ class _Failure:
     """How many more operations fail; None = every one."""
 
 
+@dataclass(frozen=True)
+class _Version:
+    """One entry of GetPackageVersionHistory."""
+
+    version: str
+    commit_message: str
+    created_epoch: float
+
+
+@dataclass(frozen=True)
+class _Import:
+    """A CreatePackage/UpdatePackage being copied and validated: what becomes of it at ready_at."""
+
+    source: tuple[str, str]
+    commit_message: str
+    failure: tuple[str, str] | None
+    """(ErrorType, ErrorMessage) when it ends in the package's failed final_status."""
+
+
 @dataclass
 class _Package:
     package_id: str
@@ -148,6 +203,7 @@ class _Package:
     package_type: str
     final_status: str
     version: str
+    """AvailablePackageVersion: the last version that passed validation ("" before the first)."""
     phase_start: float
     ready_at: float
     created_epoch: float
@@ -155,9 +211,20 @@ class _Package:
     engine_version: str | None
     association_seconds: float | None = None
     dissociation_seconds: float | None = None
+    description: str = ""
+    source: tuple[str, str] | None = None
+    """(bucket, key) of the available version, for packages made by CreatePackage."""
+    pending: _Import | None = None
+    error: tuple[str, str] | None = None
+    """ErrorDetails shown while the package is in a failed status (None: a generic one)."""
+    history: list[_Version] = field(default_factory=list)
+    deleting_until: float | None = None
 
     def status(self, now: float) -> str:
-        """COPYING for the first half of the wait, VALIDATING for the second, then final."""
+        """DELETING once deletion started; else COPYING for the first half of the wait,
+        VALIDATING for the second, then final."""
+        if self.deleting_until is not None:
+            return "DELETING"
         if now >= self.ready_at:
             return self.final_status
         if now >= self.phase_start + (self.ready_at - self.phase_start) / 2:
@@ -216,6 +283,8 @@ class FakeOpenSearch(FakeServer):
         batch_operations_enabled: bool = True,
         latency: tuple[float, float] | None = None,
         latency_seed: int = 0,
+        package_processing_seconds: float = 0.3,
+        max_custom_packages: int = 25,
     ) -> None:
         super().__init__()
         self.association_seconds = association_seconds
@@ -230,6 +299,11 @@ class FakeOpenSearch(FakeServer):
         self.batch_operations_enabled = batch_operations_enabled
         """False: AssociatePackages/DissociatePackages answer DisabledOperationException, as
         where the batch operations are not offered, so single-package fallbacks can be tested."""
+        self.package_processing_seconds = package_processing_seconds
+        """How long CreatePackage/UpdatePackage take (COPYING for the first half, VALIDATING for
+        the second) and how long DeletePackage leaves a package DELETING."""
+        self.max_custom_packages = max_custom_packages
+        """Quota checked by CreatePackage: custom (non-G) packages per Region."""
         self._clock = clock
         self._epoch_offset = time.time() - clock()
         self._lock = threading.RLock()
@@ -239,6 +313,9 @@ class FakeOpenSearch(FakeServer):
         self._association_failures: dict[str, _Failure] = {}
         self._dissociation_failures: dict[str, _Failure] = {}
         self._records: list[_Record] = []
+        self._objects: dict[tuple[str, str], bytes] = {}
+        self._import_failures: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self._new_ids = itertools.count(1)
         self._latency = latency
         self._random = random.Random(latency_seed)
 
@@ -307,6 +384,7 @@ class FakeOpenSearch(FakeServer):
                 or ("OpenSearch_2.17" if package_type == "ZIP-PLUGIN" else None),
                 association_seconds=association_seconds,
                 dissociation_seconds=dissociation_seconds,
+                history=[_Version(version, "", self._epoch(now))],
             )
 
     def set_package_timing(
@@ -327,7 +405,8 @@ class FakeOpenSearch(FakeServer):
     ) -> None:
         """Like UpdatePackage: a new available version, COPYING/VALIDATING for `available_after`.
 
-        Domains keep the version they have until the package is associated again.
+        Domains keep the version they have until the package is associated again (UpdatePackage
+        ends on the same path: the package's available version changes, associations do not).
         """
         with self._lock:
             package = self._package_or_key_error(package_id)
@@ -336,6 +415,48 @@ class FakeOpenSearch(FakeServer):
             package.phase_start = now
             package.ready_at = now + available_after
             package.updated_epoch = self._epoch(now)
+            package.history.append(_Version(version, "", self._epoch(now)))
+
+    def put_object(self, bucket: str, key: str, body: bytes) -> None:
+        """Store an object in the fake S3 that CreatePackage and UpdatePackage read."""
+        with self._lock:
+            self._objects[(bucket, key)] = bytes(body)
+
+    def delete_object(self, bucket: str, key: str) -> None:
+        with self._lock:
+            self._objects.pop((bucket, key), None)
+
+    def fail_validation(
+        self,
+        bucket: str,
+        key: str,
+        error_type: str = "InvalidPackageContent",
+        message: str = "The package file failed validation.",
+        *,
+        status: Literal["VALIDATION_FAILED", "COPY_FAILED"] = "VALIDATION_FAILED",
+    ) -> None:
+        """Packages created or updated from this object end in `status` with these ErrorDetails.
+
+        A failed update leaves the package in `status` but keeps its AvailablePackageVersion (the
+        last version that passed), which domains go on using.
+        """
+        if status not in _FAILED_PACKAGE_STATUSES:
+            raise ValueError(f"status must be one of {_FAILED_PACKAGE_STATUSES}, not {status!r}")
+        with self._lock:
+            self._import_failures[(bucket, key)] = (status, error_type, message)
+
+    def package(self, package_id: str) -> dict[str, Any] | None:
+        """The package's PackageDetails as DescribePackages would return them now (None: gone)."""
+        with self._lock:
+            now = self._advance()
+            found = self._packages.get(package_id)
+            return None if found is None else self._package_details(found, now)
+
+    def package_ids(self) -> list[str]:
+        """IDs of every package that exists now (DELETING ones included)."""
+        with self._lock:
+            self._advance()
+            return list(self._packages)
 
     def preassociate(
         self,
@@ -580,7 +701,7 @@ class FakeOpenSearch(FakeServer):
                 raise _ApiError("ValidationException", "Request body must be a JSON object")
             params.update(body)
         params.update(path_params)
-        if operation == "ListPackagesForDomain":
+        if operation in _PAGED_GET_OPERATIONS:
             if "maxResults" in request.query:
                 raw = request.query["maxResults"][0]
                 try:
@@ -675,6 +796,13 @@ class FakeOpenSearch(FakeServer):
         max_results = params.get("MaxResults", _MAX_PAGE)
         if not isinstance(max_results, int) or not 1 <= max_results <= _MAX_PAGE:
             raise _ApiError("ValidationException", f"MaxResults must be 1..{_MAX_PAGE}")
+        for name, values in wanted:
+            if name == "PackageID" and not any(v in self._packages for v in values):
+                # What Terraform's provider expects of the real service for a missing (or
+                # deleted) package: ResourceNotFoundException, not an empty list.
+                raise _ApiError(
+                    "ResourceNotFoundException", f"Package not found: {', '.join(values)}"
+                )
         matching = [
             self._package_details(p, now)
             for p in self._packages.values()
@@ -685,6 +813,142 @@ class FakeOpenSearch(FakeServer):
         if start + max_results < len(matching):
             result["NextToken"] = self._encode_token(start + max_results, "describe")
         return result
+
+    def _op_CreatePackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        now = self._advance()
+        name = params.get("PackageName")
+        if not isinstance(name, str) or not _PACKAGE_NAME_RE.match(name):
+            raise _ApiError(
+                "ValidationException",
+                f"1 validation error detected: Value '{name}' at 'packageName' failed to satisfy "
+                "constraint: Member must have length between 3 and 28 and match [a-z][a-z0-9\\-]+",
+            )
+        package_type = params.get("PackageType")
+        if package_type not in PACKAGE_TYPES:
+            raise _ApiError(
+                "ValidationException",
+                f"1 validation error detected: Value '{package_type}' at 'packageType' failed to "
+                f"satisfy constraint: Member must satisfy enum value set: {list(PACKAGE_TYPES)}",
+            )
+        engine_version = params.get("EngineVersion")
+        if package_type == "ZIP-PLUGIN":
+            if not isinstance(engine_version, str) or not _ENGINE_VERSION_RE.match(engine_version):
+                raise _ApiError(
+                    "ValidationException",
+                    "EngineVersion is required for a ZIP-PLUGIN package, in the form "
+                    f"OpenSearch_X.Y or Elasticsearch_X.Y (got {engine_version!r})",
+                )
+        elif engine_version is not None:
+            raise _ApiError(
+                "ValidationException",
+                f"EngineVersion can only be specified for ZIP-PLUGIN packages, not {package_type}",
+            )
+        description = self._description(params)
+        source = self._read_source(params)
+        if any(p.name == name for p in self._packages.values()):
+            raise _ApiError("ResourceAlreadyExistsException", f"Package {name} already exists")
+        custom = [p for p in self._packages.values() if not p.package_id.startswith("G")]
+        if len(custom) >= self.max_custom_packages:
+            raise _ApiError(
+                "LimitExceededException",
+                f"You have reached the limit of {self.max_custom_packages} custom packages",
+            )
+        package_id = self._new_package_id(str(package_type))
+        package = _Package(
+            package_id=package_id,
+            name=name,
+            package_type=str(package_type),
+            final_status="AVAILABLE",
+            version="",
+            phase_start=now,
+            ready_at=now,
+            created_epoch=self._epoch(now),
+            updated_epoch=self._epoch(now),
+            engine_version=engine_version,
+            description=description,
+        )
+        self._start_import(package, source, "", now)
+        self._packages[package_id] = package
+        return {"PackageDetails": self._package_details(package, now)}
+
+    def _op_UpdatePackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        now = self._advance()
+        package_id = params.get("PackageID")
+        self._validate_package_id(package_id)
+        package = self._require_package(str(package_id))
+        if package.package_id.startswith("G"):
+            raise _ApiError(
+                "ValidationException", f"Package {package_id} is owned by AWS and cannot be updated"
+            )
+        status = package.status(now)
+        if status not in ("AVAILABLE", *_FAILED_PACKAGE_STATUSES):
+            # The model lists no ConflictException for UpdatePackage.
+            raise _ApiError(
+                "ValidationException",
+                f"Package {package_id} cannot be updated while it is {status}; "
+                "wait until it is AVAILABLE",
+            )
+        commit_message = params.get("CommitMessage", "")
+        if not isinstance(commit_message, str) or len(commit_message) > 160:
+            raise _ApiError("ValidationException", "CommitMessage must be at most 160 characters")
+        description = self._description(params, default=package.description)
+        source = self._read_source(params)
+        package.description = description
+        self._start_import(package, source, commit_message, now)
+        return {"PackageDetails": self._package_details(package, now)}
+
+    def _op_DeletePackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        now = self._advance()
+        package_id = params.get("PackageID")
+        self._validate_package_id(package_id)
+        package = self._require_package(str(package_id))
+        if package.package_id.startswith("G"):
+            raise _ApiError(
+                "ValidationException", "Operation not allowed. This package cannot be deleted."
+            )
+        if package.deleting_until is not None:
+            raise _ApiError("ConflictException", f"Package {package_id} is already being deleted")
+        using = sorted(
+            domain.name
+            for domain in self._domains.values()
+            if package.package_id in domain.associations
+        )
+        if using:
+            raise _ApiError(
+                "ConflictException",
+                f"Package is in use by domain(s) {', '.join(using)}: dissociate it first",
+            )
+        package.deleting_until = now + self.package_processing_seconds
+        package.updated_epoch = self._epoch(now)
+        return {"PackageDetails": self._package_details(package, now)}
+
+    def _op_ListDomainsForPackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        now = self._advance()
+        package_id = params.get("PackageID")
+        self._validate_package_id(package_id)
+        package = self._require_package(str(package_id))
+        entries = [
+            self._details(domain, domain.associations[package.package_id], now)
+            for domain in self._domains.values()
+            if package.package_id in domain.associations
+        ]
+        return self._page(entries, "DomainPackageDetailsList", params, f"domains:{package_id}")
+
+    def _op_GetPackageVersionHistory(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        self._advance()
+        package_id = params.get("PackageID")
+        self._validate_package_id(package_id)
+        package = self._require_package(str(package_id))
+        entries: list[dict[str, Any]] = []
+        for version in reversed(package.history):  # newest first
+            entry: dict[str, Any] = {
+                "PackageVersion": version.version,
+                "CommitMessage": version.commit_message,
+                "CreatedAt": version.created_epoch,
+            }
+            entries.append(entry)
+        result = self._page(entries, "PackageVersionHistoryList", params, f"history:{package_id}")
+        return {"PackageID": package.package_id, **result}
 
     def _op_DescribeDomain(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         now = self._advance()
@@ -878,6 +1142,22 @@ class FakeOpenSearch(FakeServer):
     def _advance(self) -> float:
         """Complete every pending change whose time has come; returns the current clock time."""
         now = self._clock()
+        for package in list(self._packages.values()):
+            if package.deleting_until is not None:
+                if now >= package.deleting_until:
+                    del self._packages[package.package_id]
+                continue
+            pending = package.pending
+            if pending is None or now < package.ready_at:
+                continue
+            package.pending = None
+            package.updated_epoch = self._epoch(package.ready_at)
+            if pending.failure is None:
+                package.version = f"v{self._version_number(package) + 1}"
+                package.source = pending.source
+                package.history.append(
+                    _Version(package.version, pending.commit_message, package.updated_epoch)
+                )
         for domain in self._domains.values():
             for association in list(domain.associations.values()):
                 if association.pending is None or now < association.pending_until:
@@ -914,6 +1194,79 @@ class FakeOpenSearch(FakeServer):
             if failure.remaining <= 0:
                 del failures[package_id]
         return failure.error_type, failure.message
+
+    # ------------------------------------------------------------------------ package imports
+
+    def _read_source(self, params: dict[str, Any]) -> tuple[str, str]:
+        """The (bucket, key) of PackageSource, which must name an object in the fake S3."""
+        source = params.get("PackageSource")
+        bucket = source.get("S3BucketName") if isinstance(source, dict) else None
+        key = source.get("S3Key") if isinstance(source, dict) else None
+        if not isinstance(bucket, str) or not isinstance(key, str) or not bucket or not key:
+            raise _ApiError("ValidationException", "PackageSource requires S3BucketName and S3Key")
+        if (bucket, key) not in self._objects:
+            raise _ApiError(
+                "ValidationException",
+                f"The S3 object s3://{bucket}/{key} does not exist or cannot be read: check "
+                "PackageSource.S3BucketName and S3Key",
+            )
+        return bucket, key
+
+    @staticmethod
+    def _description(params: dict[str, Any], default: str = "") -> str:
+        description = params.get("PackageDescription", default)
+        if not isinstance(description, str) or len(description) > 1024:
+            raise _ApiError(
+                "ValidationException", "PackageDescription must be at most 1024 characters"
+            )
+        return description
+
+    def _start_import(
+        self, package: _Package, source: tuple[str, str], commit_message: str, now: float
+    ) -> None:
+        """COPYING → VALIDATING over `package_processing_seconds`, then AVAILABLE with a new
+        version, or the scripted failed status (the available version stays what it was)."""
+        scripted = self._import_failures.get(source)
+        failure = None if scripted is None else (scripted[1], scripted[2])
+        package.final_status = "AVAILABLE" if scripted is None else scripted[0]
+        package.error = failure
+        package.phase_start = now
+        package.ready_at = now + self.package_processing_seconds
+        package.updated_epoch = self._epoch(now)
+        package.pending = _Import(source, commit_message, failure)
+
+    @staticmethod
+    def _version_number(package: _Package) -> int:
+        numbers = [
+            int(v.version[1:])
+            for v in package.history
+            if v.version.startswith("v") and v.version[1:].isdigit()
+        ]
+        return max(numbers, default=0)
+
+    def _new_package_id(self, package_type: str) -> str:
+        """F-numbers for dictionaries, as for the service's custom packages; pkg-<hex> for the
+        plugin kinds, as third-party plugins are numbered."""
+        while True:
+            n = next(self._new_ids)
+            if package_type == "TXT-DICTIONARY":
+                package_id = f"F{900000000 + n}"
+            else:
+                package_id = "pkg-" + hashlib.sha1(f"fake-{n}".encode()).hexdigest()
+            if package_id not in self._packages:
+                return package_id
+
+    def _page(
+        self, entries: list[dict[str, Any]], list_key: str, params: dict[str, Any], scope: str
+    ) -> dict[str, Any]:
+        max_results = params.get("MaxResults", _MAX_PAGE)
+        if not isinstance(max_results, int) or not 1 <= max_results <= _MAX_PAGE:
+            raise _ApiError("ValidationException", f"MaxResults must be 1..{_MAX_PAGE}")
+        start = self._decode_token(params.get("NextToken"), scope)
+        result: dict[str, Any] = {list_key: entries[start : start + max_results]}
+        if start + max_results < len(entries):
+            result["NextToken"] = self._encode_token(start + max_results, scope)
+        return result
 
     # -------------------------------------------------------------------------------- helpers
 
@@ -959,20 +1312,22 @@ class FakeOpenSearch(FakeServer):
             "PackageID": package.package_id,
             "PackageName": package.name,
             "PackageType": package.package_type,
-            "PackageDescription": "",
+            "PackageDescription": package.description,
             "PackageStatus": status,
             "CreatedAt": package.created_epoch,
             "LastUpdatedAt": package.updated_epoch,
-            "AvailablePackageVersion": package.version,
             "PackageOwner": "AWS" if package.package_id.startswith("G") else ACCOUNT_ID,
         }
+        if package.version:
+            details["AvailablePackageVersion"] = package.version
         if package.engine_version is not None:
             details["EngineVersion"] = package.engine_version
         if status.endswith("_FAILED"):
-            details["ErrorDetails"] = {
-                "ErrorType": status,
-                "ErrorMessage": f"Package {package.package_id} is in state {status}",
-            }
+            error_type, message = package.error or (
+                status,
+                f"Package {package.package_id} is in state {status}",
+            )
+            details["ErrorDetails"] = {"ErrorType": error_type, "ErrorMessage": message}
         if package.package_type == "ZIP-PLUGIN":
             details["AvailablePluginProperties"] = {
                 "Name": package.name,
