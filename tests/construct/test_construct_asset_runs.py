@@ -54,6 +54,7 @@ def run_in_asset(
         [
             sys.executable,
             "-S",
+            "-B",  # as on Lambda (read-only /var/task); and the asset is shared with other tests
             "-c",
             RUNNER,
             str(asset),
