@@ -1,11 +1,15 @@
-"""AWS CDK construct that associates Amazon OpenSearch Service packages with a domain.
+"""AWS CDK constructs for Amazon OpenSearch Service packages.
 
-``DomainPackages`` associates a list of packages (dictionaries, plugins, licences, configs) with a
-domain in one batch, waits until every package is ACTIVE, applies changes on stack updates and
+``Package`` makes a package (a synonym dictionary, a plugin, its licence or config) from a file
+in the repository or in S3, and keeps it up to date: new content, new package version.
+
+``DomainPackages`` associates a list of packages with a domain in one batch, waits until every
+package is ACTIVE (on the latest version of a ``Package``), applies changes on stack updates and
 dissociates them on delete, failing with the service's own error reasons.
 """
 
 from opensearch_packages._association import PackageAssociation
 from opensearch_packages._domain_packages import DomainPackages
+from opensearch_packages._package import Package
 
-__all__ = ["DomainPackages", "PackageAssociation"]
+__all__ = ["DomainPackages", "Package", "PackageAssociation"]

@@ -7,15 +7,34 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_iam as iam
 
+from opensearch_packages._package import Package
 from opensearch_packages._validation import check_package_id
+
+#: A package as ``DomainPackages`` accepts it: its ID, or the ``Package`` construct that makes it.
+PackageRef = str | Package
+
+
+def package_key(package: PackageRef) -> str:
+    """The package's identity at synth time: its ID, or its ``Package`` construct's path."""
+    return package if isinstance(package, str) else f"Package {package.node.path}"
+
+
+def package_label(package: PackageRef) -> str:
+    """How error messages name the package."""
+    return repr(package) if isinstance(package, str) else f"Package {package.node.path!r}"
+
+
+def package_id_of(package: PackageRef) -> str:
+    """The package ID, a token for a ``Package``."""
+    return package if isinstance(package, str) else package.package_id
 
 
 @dataclass(frozen=True)
 class PackageAssociation:
     """A package to associate with a domain, with its association options.
 
-    Immutable. A plain package-ID string given to ``DomainPackages`` is the same as
-    ``PackageAssociation(package_id)``.
+    Immutable. A plain package-ID string or a ``Package`` given to ``DomainPackages`` is the same
+    as ``PackageAssociation(package_id)``.
 
     Example::
 
@@ -26,13 +45,15 @@ class PackageAssociation:
             key_store_access_enabled=True,
             key_access_role=role,
         )
+        PackageAssociation(config, prerequisites=[plugin])  # Package constructs
 
-    :param package_id: The package's ID: ``F…`` (custom package), ``G…`` (AWS-provided package)
-        or ``pkg-…``, as ``aws opensearch describe-packages`` shows it.
-    :param prerequisites: IDs of packages this one requires (for a PACKAGE-CONFIG or
-        PACKAGE-LICENSE package: the plugin it belongs to). They are associated in the same call,
-        so list them in the same ``DomainPackages`` unless they are already associated.
-        Default: no prerequisites.
+    :param package_id: The package: its ID, ``F…`` (custom package), ``G…`` (AWS-provided
+        package) or ``pkg-…``, as ``aws opensearch describe-packages`` shows it; or a
+        ``Package`` construct, whose new versions the domain then applies.
+    :param prerequisites: Packages this one requires (IDs or ``Package`` constructs; for a
+        PACKAGE-CONFIG or PACKAGE-LICENSE package: the plugin it belongs to). They are associated
+        in the same call, so list them in the same ``DomainPackages`` unless they are already
+        associated. Default: no prerequisites.
     :param key_store_access_enabled: Whether the package may read the domain's key store
         (``AssociationConfiguration.KeyStoreAccessOption.KeyStoreAccessEnabled``).
         Default: not set, the service's default applies (no key store access).
@@ -41,40 +62,48 @@ class PackageAssociation:
         granted ``iam:PassRole`` on exactly this role. Default: no role.
     """
 
-    package_id: str
-    prerequisites: Sequence[str] = ()
+    package_id: PackageRef
+    prerequisites: Sequence[PackageRef] = ()
     key_store_access_enabled: bool | None = None
     key_access_role: iam.IRole | None = None
 
     def __post_init__(self) -> None:
-        check_package_id(self.package_id)
+        if not isinstance(self.package_id, Package):
+            check_package_id(self.package_id)
+        label = package_label(self.package_id)
         if isinstance(self.prerequisites, str):
             raise TypeError(
-                f"prerequisites of package {self.package_id!r} is the string "
-                f"{self.prerequisites!r}; expected a list of package IDs, e.g. "
-                f"[{self.prerequisites!r}]"
+                f"prerequisites of package {label} is the string {self.prerequisites!r}; "
+                f"expected a list of package IDs, e.g. [{self.prerequisites!r}]"
+            )
+        if isinstance(self.prerequisites, Package):
+            raise TypeError(
+                f"prerequisites of package {label} is a single "
+                f"{package_label(self.prerequisites)}; expected a list, e.g. [plugin]"
             )
         prerequisites = tuple(self.prerequisites)
         seen: set[str] = set()
         for prerequisite in prerequisites:
-            check_package_id(prerequisite, f"prerequisite of package {self.package_id!r}")
-            if prerequisite in seen:
+            if not isinstance(prerequisite, Package):
+                check_package_id(prerequisite, f"prerequisite of package {label}")
+            key = package_key(prerequisite)
+            if key in seen:
                 raise ValueError(
-                    f"prerequisite {prerequisite!r} is listed twice for package "
-                    f"{self.package_id!r}; list each prerequisite once"
+                    f"prerequisite {package_label(prerequisite)} is listed twice for package "
+                    f"{label}; list each prerequisite once"
                 )
-            seen.add(prerequisite)
+            seen.add(key)
         object.__setattr__(self, "prerequisites", prerequisites)
         if self.key_store_access_enabled is not None and not isinstance(
             self.key_store_access_enabled, bool
         ):
             raise TypeError(
-                f"key_store_access_enabled of package {self.package_id!r} is "
+                f"key_store_access_enabled of package {label} is "
                 f"{self.key_store_access_enabled!r}; expected True, False or None"
             )
         if self.key_access_role is not None and self.key_store_access_enabled is not True:
             raise ValueError(
-                f"package {self.package_id!r} has a key_access_role but key_store_access_enabled "
+                f"package {label} has a key_access_role but key_store_access_enabled "
                 f"is {self.key_store_access_enabled!r}: a key access role is only used with key "
                 "store access, so set key_store_access_enabled=True or drop key_access_role"
             )

@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import CfnResource, CustomResource, Duration, Stack, Token
+from aws_cdk import CfnResource, CustomResource, Duration, Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_opensearchservice as opensearch
 from constructs import Construct
 
-from opensearch_packages._association import PackageAssociation
+from opensearch_packages._association import (
+    PackageAssociation,
+    package_id_of,
+    package_key,
+    package_label,
+)
 from opensearch_packages._handler import DomainPackagesHandler
+from opensearch_packages._package import Package
 from opensearch_packages._validation import (
     MAX_PACKAGES_PER_DOMAIN,
-    MAX_TIMEOUT_SECONDS,
     check_domain_name,
+    check_timeout,
     find_prerequisite_cycle,
 )
 
@@ -32,16 +38,21 @@ class DomainPackages(Construct):
     dissociated and changed ones re-associated; on delete they are dissociated. Each operation
     waits for the service to finish and fails with the service's own error reasons.
 
-    One Lambda function per stack serves every ``DomainPackages`` of that stack.
+    Packages made by a ``Package`` construct carry their version: when the package gets a new
+    version (new file content), the update associates it again and waits until the domain runs
+    that version.
+
+    One Lambda function per stack serves every ``DomainPackages`` and ``Package`` of that stack.
 
     Example::
 
+        synonyms = Package(self, "Synonyms", source="search/synonyms.txt")
         packages = DomainPackages(
             self, "SearchPackages",
             domain=domain,
-            packages=["F111111111", PackageAssociation("pkg-0a1b2c3d", prerequisites=["F2"])],
+            packages=[synonyms, PackageAssociation("pkg-0a1b2c3d", prerequisites=["F2"])],
         )
-        synonyms_path = packages.reference_path("F111111111")
+        synonyms_path = packages.reference_path(synonyms)
 
     :param scope: The construct's scope.
     :param id: The construct's ID.
@@ -51,8 +62,8 @@ class DomainPackages(Construct):
         ``domain_name``.
     :param domain_name: The name of the domain, for a domain not defined as an ``IDomain``.
         Default: none, use ``domain``.
-    :param packages: The packages to associate, in order: package IDs or ``PackageAssociation``
-        objects; 1 to 20 (the service's per-domain quota), each ID once.
+    :param packages: The packages to associate, in order: package IDs, ``Package`` constructs or
+        ``PackageAssociation`` objects; 1 to 20 (the service's per-domain quota), each once.
     :param timeout: The longest one create, update or delete may wait for the service. Also the
         custom resource's ``ServiceTimeout``. At most 1 hour, CloudFormation's limit; plugins
         can take tens of minutes (blue/green deployment). Default: 1 hour.
@@ -65,7 +76,7 @@ class DomainPackages(Construct):
         *,
         domain: opensearch.IDomain | None = None,
         domain_name: str | None = None,
-        packages: Sequence[str | PackageAssociation],
+        packages: Sequence[str | Package | PackageAssociation],
         timeout: Duration | None = None,
     ) -> None:
         if (domain is None) == (domain_name is None):
@@ -82,7 +93,7 @@ class DomainPackages(Construct):
         if domain_name is not None:
             check_domain_name(domain_name)
         normalised = _normalise_packages(id, packages)
-        timeout_seconds = _timeout_seconds(id, timeout)
+        timeout_seconds = check_timeout(f"DomainPackages {id!r}", timeout, DEFAULT_TIMEOUT)
 
         super().__init__(scope, id)
         self._packages = normalised
@@ -128,8 +139,8 @@ class DomainPackages(Construct):
 
     @property
     def packages(self) -> tuple[PackageAssociation, ...]:
-        """The packages, in declaration order, package-ID strings turned into
-        ``PackageAssociation`` objects."""
+        """The packages, in declaration order, package-ID strings and ``Package`` constructs
+        turned into ``PackageAssociation`` objects."""
         return self._packages
 
     @property
@@ -142,36 +153,49 @@ class DomainPackages(Construct):
         """The handler function, shared by every ``DomainPackages`` in the stack."""
         return self._function
 
-    def reference_path(self, package_id: str) -> str:
+    def reference_path(self, package: str | Package) -> str:
         """The package's path on the domain's nodes (a token), e.g. for a TXT-DICTIONARY the
         ``synonyms_path`` to use in index settings.
 
-        :param package_id: One of the package IDs given to this construct.
-        :raises ValueError: if ``package_id`` is not one of them.
+        :param package: One of the package IDs or ``Package`` constructs given to this construct.
+        :raises ValueError: if ``package`` is not one of them.
         """
-        return self._resource.get_att_string(f"ReferencePath.{self._known(package_id)}")
+        return self._resource.get_att_string(f"ReferencePath.{self._attribute_key(package)}")
 
-    def package_version(self, package_id: str) -> str:
-        """The version of the package associated with the domain (a token).
+    def package_version(self, package: str | Package) -> str:
+        """The version of the package the domain runs (a token), once the operation is done.
 
-        :param package_id: One of the package IDs given to this construct.
-        :raises ValueError: if ``package_id`` is not one of them.
+        :param package: One of the package IDs or ``Package`` constructs given to this construct.
+        :raises ValueError: if ``package`` is not one of them.
         """
-        return self._resource.get_att_string(f"PackageVersion.{self._known(package_id)}")
+        return self._resource.get_att_string(f"PackageVersion.{self._attribute_key(package)}")
 
-    def _known(self, package_id: str) -> str:
-        ids = [p.package_id for p in self._packages]
-        if package_id not in ids:
-            raise ValueError(
-                f"package {package_id!r} is not among the packages of DomainPackages "
-                f"{self.node.path!r}; its packages are: {', '.join(repr(i) for i in ids)}"
+    def _attribute_key(self, package: str | Package) -> str:
+        """The package's key in the attribute names: its ID, or for a ``Package`` (whose ID is
+        known only at deploy time) its alias, which the handler also keys the attributes by."""
+        if not isinstance(package, str | Package):
+            raise TypeError(
+                f"package {package!r} is a {type(package).__name__}; expected a package-ID "
+                "string or a Package"
             )
-        return package_id
+        keys = [package_key(p.package_id) for p in self._packages]
+        if package_key(package) not in keys:
+            labels = ", ".join(package_label(p.package_id) for p in self._packages)
+            raise ValueError(
+                f"package {package_label(package)} is not among the packages of DomainPackages "
+                f"{self.node.path!r}; its packages are: {labels}"
+            )
+        return package if isinstance(package, str) else package.alias
 
 
 def _normalise_packages(
-    id: str, packages: Sequence[str | PackageAssociation]
+    id: str, packages: Sequence[str | Package | PackageAssociation]
 ) -> tuple[PackageAssociation, ...]:
+    if isinstance(packages, Package):
+        raise TypeError(
+            f"DomainPackages {id!r}: packages must be a list, not a single "
+            f"{package_label(packages)}; write packages=[<the package>]"
+        )
     if isinstance(packages, str | PackageAssociation):
         raise TypeError(
             f"DomainPackages {id!r}: packages must be a list, not a single "
@@ -181,12 +205,12 @@ def _normalise_packages(
     for package in packages:
         if isinstance(package, PackageAssociation):
             normalised.append(package)
-        elif isinstance(package, str):
+        elif isinstance(package, str | Package):
             normalised.append(PackageAssociation(package))
         else:
             raise TypeError(
                 f"DomainPackages {id!r}: package {package!r} is a {type(package).__name__}; "
-                "expected a package-ID string or a PackageAssociation"
+                "expected a package-ID string, a Package or a PackageAssociation"
             )
     if not normalised:
         raise ValueError(
@@ -200,13 +224,27 @@ def _normalise_packages(
         )
     seen: set[str] = set()
     for package in normalised:
-        if package.package_id in seen:
+        key = package_key(package.package_id)
+        if key in seen:
             raise ValueError(
-                f"DomainPackages {id!r}: package {package.package_id!r} is listed more than "
-                "once; list each package once (a PackageAssociation carries all its options)"
+                f"DomainPackages {id!r}: package {package_label(package.package_id)} is listed "
+                "more than once; list each package once (a PackageAssociation carries all its "
+                "options)"
             )
-        seen.add(package.package_id)
-    cycle = find_prerequisite_cycle({p.package_id: p.prerequisites for p in normalised})
+        seen.add(key)
+    aliases: dict[str, str] = {}
+    for package in normalised:
+        if isinstance(package.package_id, Package):
+            other = aliases.setdefault(package.package_id.alias, package.package_id.node.path)
+            if other != package.package_id.node.path:  # 1 in 4 billion; still, say so
+                raise ValueError(
+                    f"DomainPackages {id!r}: Packages {other!r} and "
+                    f"{package.package_id.node.path!r} have the same alias "
+                    f"{package.package_id.alias!r}; rename one of them"
+                )
+    cycle = find_prerequisite_cycle(
+        {package_key(p.package_id): [package_key(r) for r in p.prerequisites] for p in normalised}
+    )
     if cycle is not None:
         raise ValueError(
             f"DomainPackages {id!r}: the prerequisites form a cycle: {' -> '.join(cycle)}; "
@@ -214,34 +252,6 @@ def _normalise_packages(
             "list the plugin, the plugin lists neither)"
         )
     return tuple(normalised)
-
-
-def _timeout_seconds(id: str, timeout: Duration | None) -> int:
-    if timeout is None:
-        timeout = DEFAULT_TIMEOUT
-    if not isinstance(timeout, Duration):
-        raise TypeError(
-            f"DomainPackages {id!r}: timeout {timeout!r} is a {type(timeout).__name__}; "
-            "expected an aws_cdk.Duration, e.g. Duration.minutes(30)"
-        )
-    seconds = timeout.to_seconds(integral=False)
-    if Token.is_unresolved(seconds):
-        raise ValueError(
-            f"DomainPackages {id!r}: timeout {timeout.to_human_string()!r} is a token; give a "
-            f"Duration known at synth time, at most 1 hour ({MAX_TIMEOUT_SECONDS} s)"
-        )
-    if seconds > MAX_TIMEOUT_SECONDS:
-        raise ValueError(
-            f"DomainPackages {id!r}: timeout {timeout.to_human_string()} ({seconds:g} s) is "
-            f"longer than CloudFormation allows a custom resource to wait; use at most 1 hour "
-            f"({MAX_TIMEOUT_SECONDS} s)"
-        )
-    if seconds < 1 or seconds != int(seconds):
-        raise ValueError(
-            f"DomainPackages {id!r}: timeout {timeout.to_human_string()} ({seconds:g} s) must be "
-            f"a whole number of seconds between 1 and {MAX_TIMEOUT_SECONDS}"
-        )
-    return int(seconds)
 
 
 def _depend_on_domain(resource: CustomResource, domain: opensearch.IDomain) -> None:
@@ -269,10 +279,17 @@ def _depend_on_domain(resource: CustomResource, domain: opensearch.IDomain) -> N
 
 
 def _package_property(package: PackageAssociation) -> dict[str, Any]:
-    """The package's entry in the custom resource's ``Packages`` property (unset keys omitted)."""
-    entry: dict[str, Any] = {"PackageID": package.package_id}
+    """The package's entry in the custom resource's ``Packages`` property (unset keys omitted).
+
+    A ``Package`` also contributes its version, so that a new version changes the property and
+    CloudFormation sends an Update, and its alias, which the handler keys the attributes by.
+    """
+    entry: dict[str, Any] = {"PackageID": package_id_of(package.package_id)}
+    if isinstance(package.package_id, Package):
+        entry["PackageVersion"] = package.package_id.package_version
+        entry["Alias"] = package.package_id.alias
     if package.prerequisites:
-        entry["Prerequisites"] = list(package.prerequisites)
+        entry["Prerequisites"] = [package_id_of(p) for p in package.prerequisites]
     if package.key_store_access_enabled is not None:
         entry["KeyStoreAccessEnabled"] = package.key_store_access_enabled
     if package.key_access_role is not None:

@@ -1,4 +1,5 @@
-"""The handler function shared by every ``DomainPackages`` of a stack, with its IAM."""
+"""The handler function shared by every ``DomainPackages`` and ``Package`` of a stack, with
+its IAM."""
 
 from __future__ import annotations
 
@@ -24,6 +25,26 @@ DOMAIN_ACTIONS = (
 )
 #: Actions without resource-level permissions.
 UNSCOPED_ACTIONS = ("es:DescribePackages",)
+#: What a ``Package`` needs besides DescribePackages. None has resource-level permissions: the
+#: Service Authorization Reference defines no package resource type for ``es`` (its resource
+#: types are application, datasource, domain and the service-linked roles).
+PACKAGE_ACTIONS = (
+    "es:CreatePackage",
+    "es:UpdatePackage",
+    "es:DeletePackage",
+    "es:ListDomainsForPackage",
+    "es:GetPackageVersionHistory",
+)
+UNSCOPED_REASON = (
+    "es:DescribePackages has no resource-level permissions (the Service Authorization Reference "
+    "lists no resource type for it); every other action is scoped to the domains and roles in use."
+)
+PACKAGE_UNSCOPED_REASON = (
+    "es:DescribePackages, es:CreatePackage, es:UpdatePackage, es:DeletePackage, "
+    "es:ListDomainsForPackage and es:GetPackageVersionHistory have no resource-level permissions "
+    "(the Service Authorization Reference defines no package resource type); the domain actions, "
+    "iam:PassRole and s3:GetObject are scoped to the domains, roles and package objects in use."
+)
 
 FUNCTION_TIMEOUT = Duration.minutes(15)
 MEMORY_SIZE_MB = 256
@@ -31,10 +52,11 @@ LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 
 
 class DomainPackagesHandler(Construct):
-    """The Lambda function that answers CloudFormation for every ``DomainPackages`` in a stack.
+    """The Lambda function that answers CloudFormation for every ``DomainPackages`` and
+    ``Package`` in a stack.
 
-    Created once per stack, by the first ``DomainPackages``; later ones widen its permissions to
-    their domains and key access roles.
+    Created once per stack, by the first of them; later ones widen its permissions to their
+    domains, key access roles and package source objects.
     """
 
     @classmethod
@@ -56,6 +78,7 @@ class DomainPackagesHandler(Construct):
         super().__init__(scope, id)
         self._domain_arns: list[str] = []
         self._role_arns: list[str] = []
+        self._object_arns: list[str] = []
 
         self.log_group = logs.LogGroup(self, "LogGroup", retention=LOG_RETENTION)
         self.role = iam.Role(
@@ -70,20 +93,15 @@ class DomainPackagesHandler(Construct):
                 resources=[self.log_group.log_group_arn],
             )
         )
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(UNSCOPED_ACTIONS), resources=["*"])
+        self._unscoped_statement = iam.PolicyStatement(
+            actions=list(UNSCOPED_ACTIONS), resources=["*"]
         )
+        self.role.add_to_principal_policy(self._unscoped_statement)
         self._domain_statement = iam.PolicyStatement(actions=list(DOMAIN_ACTIONS))
         self._pass_role_statement = iam.PolicyStatement(actions=["iam:PassRole"])
+        self._object_statement = iam.PolicyStatement(actions=["s3:GetObject"])
         self.default_policy = self.role.node.find_child("DefaultPolicy")
-        Validations.of(self.default_policy).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-IAM5[Resource::*]",
-                reason="es:DescribePackages has no resource-level permissions (the Service "
-                "Authorization Reference lists no resource type for it); every other action is "
-                "scoped to the domains and roles in use.",
-            )
-        )
+        self._acknowledge_unscoped(UNSCOPED_REASON)
 
         self.function = lambda_.Function(
             self,
@@ -131,6 +149,28 @@ class DomainPackagesHandler(Construct):
             self.role.add_to_principal_policy(self._pass_role_statement)
         self._role_arns.append(role.role_arn)
         self._pass_role_statement.add_resources(role.role_arn)
+
+    def allow_package_management(self) -> None:
+        """Grant the package actions a ``Package`` needs (once; they have no resource scope)."""
+        if PACKAGE_ACTIONS[0] in self._unscoped_statement.actions:
+            return
+        self._unscoped_statement.add_actions(*PACKAGE_ACTIONS)
+        # Same finding, same construct: this acknowledgement replaces the first one's reason.
+        self._acknowledge_unscoped(PACKAGE_UNSCOPED_REASON)
+
+    def allow_read_object(self, object_arn: str) -> None:
+        """Grant ``s3:GetObject`` on exactly one object, a package's source (once per ARN)."""
+        if object_arn in self._object_arns:
+            return
+        if not self._object_arns:
+            self.role.add_to_principal_policy(self._object_statement)
+        self._object_arns.append(object_arn)
+        self._object_statement.add_resources(object_arn)
+
+    def _acknowledge_unscoped(self, reason: str) -> None:
+        Validations.of(self.default_policy).acknowledge(
+            Acknowledgment(id="AwsSolutions-IAM5[Resource::*]", reason=reason)
+        )
 
     def permissions(self) -> list[IConstruct]:
         """What must exist before the handler's first event: its policies."""

@@ -6,9 +6,10 @@ Only literal values are checked: tokens (values resolved at deploy time) pass un
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TypeVar
 
-from aws_cdk import Token
+from aws_cdk import Duration, Token
 
 #: ``PackageID`` as the OpenSearch Service API defines it (``G…`` are AWS-provided packages).
 PACKAGE_ID_PATTERN = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
@@ -20,6 +21,18 @@ DOMAIN_NAME_MAX_LENGTH = 28
 MAX_PACKAGES_PER_DOMAIN = 20
 #: CloudFormation's ``ServiceTimeout`` maximum for a custom resource, in seconds.
 MAX_TIMEOUT_SECONDS = 3600
+#: ``PackageName`` as the service accepts it: 3 to 28 characters.
+PACKAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]+$")
+PACKAGE_NAME_MIN_LENGTH = 3
+PACKAGE_NAME_MAX_LENGTH = 28
+#: ``PackageType`` values of the OpenSearch Service API.
+PACKAGE_TYPES = ("TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG")
+#: ``EngineVersion`` of a ZIP-PLUGIN package, e.g. ``OpenSearch_2.19``.
+ENGINE_VERSION_PATTERN = re.compile(r"^(OpenSearch|Elasticsearch)_[0-9]+\.[0-9]+$")
+#: ``PackageDescription`` maximum length.
+MAX_DESCRIPTION_LENGTH = 1024
+
+_Node = TypeVar("_Node", bound=Hashable)
 
 
 def is_literal(value: str) -> bool:
@@ -63,17 +76,72 @@ def check_domain_name(value: object) -> str:
     return value
 
 
-def find_prerequisite_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
+def check_package_name(value: object) -> str:
+    """Return ``value`` if it is a valid package name (or a token), else raise."""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"package_name {value!r} is a {type(value).__name__}; expected a string such as "
+            "'my-synonyms'"
+        )
+    if is_literal(value) and not (
+        PACKAGE_NAME_MIN_LENGTH <= len(value) <= PACKAGE_NAME_MAX_LENGTH
+        and PACKAGE_NAME_PATTERN.match(value)
+    ):
+        raise ValueError(
+            f"package_name {value!r} is not a valid OpenSearch Service package name: use "
+            f"{PACKAGE_NAME_MIN_LENGTH} to {PACKAGE_NAME_MAX_LENGTH} characters, starting with a "
+            "lowercase letter, followed by lowercase letters, digits and hyphens "
+            "(^[a-z][a-z0-9\\-]+$)"
+        )
+    return value
+
+
+def check_timeout(owner: str, timeout: object, default: Duration) -> int:
+    """The timeout in whole seconds, 1 to 3600 (CloudFormation's ``ServiceTimeout`` range).
+
+    :param owner: How error messages name the construct, e.g. ``"DomainPackages 'Search'"``.
+    """
+    if timeout is None:
+        timeout = default
+    if not isinstance(timeout, Duration):
+        raise TypeError(
+            f"{owner}: timeout {timeout!r} is a {type(timeout).__name__}; "
+            "expected an aws_cdk.Duration, e.g. Duration.minutes(30)"
+        )
+    seconds = timeout.to_seconds(integral=False)
+    if Token.is_unresolved(seconds):
+        raise ValueError(
+            f"{owner}: timeout {timeout.to_human_string()!r} is a token; give a "
+            f"Duration known at synth time, at most 1 hour ({MAX_TIMEOUT_SECONDS} s)"
+        )
+    if seconds > MAX_TIMEOUT_SECONDS:
+        raise ValueError(
+            f"{owner}: timeout {timeout.to_human_string()} ({seconds:g} s) is "
+            f"longer than CloudFormation allows a custom resource to wait; use at most 1 hour "
+            f"({MAX_TIMEOUT_SECONDS} s)"
+        )
+    if seconds < 1 or seconds != int(seconds):
+        raise ValueError(
+            f"{owner}: timeout {timeout.to_human_string()} ({seconds:g} s) must be "
+            f"a whole number of seconds between 1 and {MAX_TIMEOUT_SECONDS}"
+        )
+    return int(seconds)
+
+
+def find_prerequisite_cycle(
+    graph: Mapping[_Node, Iterable[_Node]],
+) -> list[_Node] | None:
     """Return one cycle (first node repeated at the end) among ``graph``'s nodes, or ``None``.
 
-    ``graph`` maps a package ID to its prerequisites; prerequisites that are not keys of
-    ``graph`` (packages already on the domain) cannot be part of a cycle and are ignored.
+    ``graph`` maps a package (its ID, or any other hashable identity) to its prerequisites;
+    prerequisites that are not keys of ``graph`` (packages already on the domain) cannot be part
+    of a cycle and are ignored.
     """
     white, grey, black = 0, 1, 2
     colour = dict.fromkeys(graph, white)
-    path: list[str] = []
+    path: list[_Node] = []
 
-    def visit(node: str) -> list[str] | None:
+    def visit(node: _Node) -> list[_Node] | None:
         colour[node] = grey
         path.append(node)
         for nxt in graph[node]:

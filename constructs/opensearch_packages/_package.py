@@ -1,0 +1,297 @@
+"""``Package``: an OpenSearch Service package made from a file in the repository (or in S3)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from typing import Any
+
+from aws_cdk import ArnFormat, CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
+from constructs import Construct
+
+from opensearch_packages._handler import DomainPackagesHandler
+from opensearch_packages._validation import (
+    ENGINE_VERSION_PATTERN,
+    MAX_DESCRIPTION_LENGTH,
+    PACKAGE_NAME_MAX_LENGTH,
+    PACKAGE_TYPES,
+    check_package_name,
+    check_timeout,
+    is_literal,
+)
+
+#: CloudFormation resource type of the custom resource.
+RESOURCE_TYPE = "Custom::OpenSearchPackage"
+DEFAULT_TIMEOUT = Duration.hours(1)
+DEFAULT_PACKAGE_TYPE = "TXT-DICTIONARY"
+#: Hex digits of the hash in a derived package name, and in the alias DomainPackages uses.
+_HASH_LENGTH = 8
+_ALIAS_LENGTH = 8
+
+
+class Package(Construct):
+    """An Amazon OpenSearch Service package (a synonym dictionary, a plugin, its licence or
+    config) made from a local file or an existing S3 object, kept up to date by CloudFormation.
+
+    On create the package is created (``CreatePackage``) and the deployment waits until it is
+    AVAILABLE; when the file's content changes (a new asset hash, so a new S3 key) it is updated
+    (``UpdatePackage``) and the deployment waits for the new version; on delete it is deleted
+    once no domain uses it. Validation failures fail the deployment with the service's reason.
+
+    Give the ``Package`` itself to ``DomainPackages``: a new package version then makes the
+    domain apply it (re-association) in the same deployment.
+
+    Example::
+
+        synonyms = Package(self, "Synonyms", source="search/synonyms.txt")
+        packages = DomainPackages(self, "SearchPackages", domain=domain, packages=[synonyms])
+        synonyms_path = packages.reference_path(synonyms)  # for the index's analyzer settings
+
+    :param scope: The construct's scope.
+    :param id: The construct's ID.
+    :param source: A local file (uploaded as a CDK asset when the stack is deployed; a relative
+        path is relative to the directory ``cdk`` runs in) or an existing S3 object,
+        ``aws_s3.Location(bucket_name=..., object_key=...)``.
+    :param package_type: ``TXT-DICTIONARY`` (default), ``ZIP-PLUGIN``, ``PACKAGE-LICENSE`` or
+        ``PACKAGE-CONFIG``.
+    :param package_name: The package's name, unique in the account and Region: 3 to 28
+        characters, ``[a-z][a-z0-9-]+``. Default: derived from the construct ID and a hash of its
+        path, its type and engine version (e.g. ``synonyms-1a2b3c4d``), so that a new type or
+        engine version gets a new name and CloudFormation replaces the package.
+    :param engine_version: For a ZIP-PLUGIN (required there, not allowed otherwise): the engine
+        version the plugin is built for, e.g. ``OpenSearch_2.19``.
+    :param description: The package's description, at most 1,024 characters. Default: none.
+    :param removal_policy: ``RemovalPolicy.DESTROY`` (default) deletes the package when it is
+        removed from the stack or replaced; the deletion fails, naming the domains, while a
+        domain still uses the package. ``RemovalPolicy.RETAIN`` keeps it (CloudFormation's
+        ``DeletionPolicy`` and ``UpdateReplacePolicy`` ``Retain``).
+    :param timeout: The longest one create, update or delete may wait for the service; also the
+        custom resource's ``ServiceTimeout``. At most 1 hour. Default: 1 hour.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        source: str | s3.Location,
+        package_type: str = DEFAULT_PACKAGE_TYPE,
+        package_name: str | None = None,
+        engine_version: str | None = None,
+        description: str | None = None,
+        removal_policy: RemovalPolicy | None = None,
+        timeout: Duration | None = None,
+    ) -> None:
+        owner = f"Package {id!r}"
+        _check_source(owner, source)
+        _check_type_and_engine(owner, package_type, engine_version)
+        if package_name is not None:
+            check_package_name(package_name)
+        _check_description(owner, description)
+        removal = _removal_policy(owner, removal_policy)
+        timeout_seconds = check_timeout(owner, timeout, DEFAULT_TIMEOUT)
+
+        super().__init__(scope, id)
+        self._package_type = package_type
+        self._engine_version = engine_version
+        self._timeout = Duration.seconds(timeout_seconds)
+        self._package_name = package_name or derive_package_name(
+            id, self.node.path, package_type, engine_version
+        )
+        self._alias = hashlib.sha256(self.node.path.encode()).hexdigest()[:_ALIAS_LENGTH]
+
+        handler = DomainPackagesHandler.of(self)
+        self._asset: s3_assets.Asset | None = None
+        if isinstance(source, str):
+            self._asset = s3_assets.Asset(self, "Source", path=source)
+            bucket_name = self._asset.s3_bucket_name
+            object_key = self._asset.s3_object_key
+            object_arn = self._asset.bucket.arn_for_objects(object_key)
+        else:
+            bucket_name = source.bucket_name
+            object_key = source.object_key
+            object_arn = Stack.of(self).format_arn(
+                service="s3",
+                region="",
+                account="",
+                resource=bucket_name,
+                resource_name=object_key,
+                arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+            )
+        handler.allow_package_management()
+        handler.allow_read_object(object_arn)
+        self._source_location = s3.Location(bucket_name=bucket_name, object_key=object_key)
+
+        properties: dict[str, Any] = {
+            "PackageName": self._package_name,
+            "PackageType": package_type,
+            "PackageSource": {"S3BucketName": bucket_name, "S3Key": object_key},
+        }
+        if engine_version is not None:
+            properties["EngineVersion"] = engine_version
+        if description is not None:
+            properties["PackageDescription"] = description
+        properties["TimeoutSeconds"] = timeout_seconds
+
+        self._resource = CustomResource(
+            self,
+            "Resource",
+            service_token=handler.function.function_arn,
+            resource_type=RESOURCE_TYPE,
+            service_timeout=self._timeout,
+            removal_policy=removal,
+            properties=properties,
+        )
+        for permission in handler.permissions():
+            self._resource.node.add_dependency(permission)
+
+    @property
+    def package_id(self) -> str:
+        """The package's ID (a token), e.g. ``F123456789``: the custom resource's physical ID."""
+        return self._resource.ref
+
+    @property
+    def package_version(self) -> str:
+        """The package's available version (a token), e.g. ``v3``: new content, new version."""
+        return self._resource.get_att_string("PackageVersion")
+
+    @property
+    def package_name(self) -> str:
+        """The package's name, as given or derived."""
+        return self._package_name
+
+    @property
+    def package_type(self) -> str:
+        return self._package_type
+
+    @property
+    def engine_version(self) -> str | None:
+        return self._engine_version
+
+    @property
+    def source_location(self) -> s3.Location:
+        """Where the package is created from: the asset's bucket and key, or the given object."""
+        return self._source_location
+
+    @property
+    def asset(self) -> s3_assets.Asset | None:
+        """The asset holding a local ``source`` file (None for an S3 ``source``)."""
+        return self._asset
+
+    @property
+    def timeout(self) -> Duration:
+        return self._timeout
+
+    @property
+    def resource(self) -> CustomResource:
+        """The ``Custom::OpenSearchPackage`` custom resource."""
+        return self._resource
+
+    @property
+    def alias(self) -> str:
+        """A short name for this package, fixed at synth time, that ``DomainPackages`` uses in
+        its attribute names (``ReferencePath.<alias>``): the ID is only known at deploy time."""
+        return self._alias
+
+
+def derive_package_name(
+    construct_id: str, path: str, package_type: str, engine_version: str | None
+) -> str:
+    """A valid package name, readable (from the construct ID) and unique (a hash of the path).
+
+    The hash also covers the type and a literal engine version: changing them needs a new
+    package, whose name must differ while the old one still exists.
+    """
+    prefix = re.sub(r"[^a-z0-9]+", "-", construct_id.lower())
+    prefix = re.sub(r"^[^a-z]+", "", prefix)  # must start with a letter
+    prefix = prefix[: PACKAGE_NAME_MAX_LENGTH - _HASH_LENGTH - 1].strip("-") or "package"
+    identity = f"{path}\n{package_type}"
+    if engine_version is not None and is_literal(engine_version):
+        identity += f"\n{engine_version}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:_HASH_LENGTH]
+    return f"{prefix}-{digest}"
+
+
+def _check_source(owner: str, source: object) -> None:
+    if isinstance(source, str):
+        if not os.path.isfile(source):
+            what = "a directory" if os.path.isdir(source) else "not found"
+            raise ValueError(
+                f"{owner}: source {source!r} is {what} (looked for it from {os.getcwd()!r}); "
+                "give the path of a file, e.g. 'search/synonyms.txt', or an "
+                "aws_s3.Location(bucket_name=..., object_key=...)"
+            )
+        return
+    if isinstance(source, s3.Location):
+        for name, value in (
+            ("bucket_name", source.bucket_name),
+            ("object_key", source.object_key),
+        ):
+            if not isinstance(value, str) or not value:
+                raise ValueError(
+                    f"{owner}: source {name} {value!r} is empty; an aws_s3.Location needs both "
+                    "bucket_name and object_key"
+                )
+        return
+    raise TypeError(
+        f"{owner}: source {source!r} is a {type(source).__name__}; expected a file path string "
+        "or an aws_s3.Location(bucket_name=..., object_key=...)"
+    )
+
+
+def _check_type_and_engine(owner: str, package_type: object, engine_version: object) -> None:
+    if package_type not in PACKAGE_TYPES:
+        raise ValueError(
+            f"{owner}: package_type {package_type!r} is not one of {', '.join(PACKAGE_TYPES)}"
+        )
+    if engine_version is None:
+        if package_type == "ZIP-PLUGIN":
+            raise ValueError(
+                f"{owner}: a ZIP-PLUGIN needs engine_version, the engine version the plugin is "
+                "built for, e.g. engine_version='OpenSearch_2.19'"
+            )
+        return
+    if not isinstance(engine_version, str):
+        raise TypeError(
+            f"{owner}: engine_version {engine_version!r} is a {type(engine_version).__name__}; "
+            "expected a string such as 'OpenSearch_2.19'"
+        )
+    if package_type != "ZIP-PLUGIN":
+        raise ValueError(
+            f"{owner}: engine_version is only allowed for a ZIP-PLUGIN (the service rejects it "
+            f"for a {package_type}); drop engine_version={engine_version!r}"
+        )
+    if is_literal(engine_version) and not ENGINE_VERSION_PATTERN.match(engine_version):
+        raise ValueError(
+            f"{owner}: engine_version {engine_version!r} is not an engine version: expected "
+            "OpenSearch_X.Y or Elasticsearch_X.Y, e.g. 'OpenSearch_2.19'"
+        )
+
+
+def _check_description(owner: str, description: object) -> None:
+    if description is None:
+        return
+    if not isinstance(description, str):
+        raise TypeError(
+            f"{owner}: description {description!r} is a {type(description).__name__}; "
+            "expected a string"
+        )
+    if is_literal(description) and len(description) > MAX_DESCRIPTION_LENGTH:
+        raise ValueError(
+            f"{owner}: description is {len(description)} characters long; the service allows "
+            f"at most {MAX_DESCRIPTION_LENGTH}"
+        )
+
+
+def _removal_policy(owner: str, policy: RemovalPolicy | None) -> RemovalPolicy:
+    if policy is None:
+        return RemovalPolicy.DESTROY
+    if policy not in (RemovalPolicy.DESTROY, RemovalPolicy.RETAIN):
+        raise ValueError(
+            f"{owner}: removal_policy {policy!r} is not supported; use RemovalPolicy.DESTROY "
+            "(delete the package once no domain uses it) or RemovalPolicy.RETAIN (keep it)"
+        )
+    return policy
