@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Example CDK app: a small OpenSearch Service domain with packages associated by DomainPackages.
+"""Example CDK app: a small OpenSearch Service domain with a synonym dictionary made from
+`example/synonyms.txt` (a Package) and associated with the domain by DomainPackages.
 
-    npx cdk synth                                        # defaults: synthesises anywhere
-    npx cdk deploy -c domainName=my-search -c packageIds=F111111111,F222222222
+    npx cdk synth                       # defaults: synthesises anywhere
+    npx cdk deploy -c domainName=my-search
+    # edit example/synonyms.txt, then deploy again: new package version, applied on the domain
 
 Context:
     domainName  the domain's name (3-28 characters, [a-z][a-z0-9-]+). Default: packages-demo.
-    packageIds  comma-separated package IDs to associate, in order. Default: F111111111, a
-                placeholder that synthesises but does not exist: deploy with your own IDs.
+    packageIds  comma-separated IDs of existing packages to associate as well, after the
+                synonyms, in order (e.g. F111111111,G222222222). Default: none.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
@@ -20,14 +24,16 @@ from aws_cdk import aws_opensearchservice as opensearch
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
-from opensearch_packages import DomainPackages
+from opensearch_packages import DomainPackages, Package
 
 DEFAULT_DOMAIN_NAME = "packages-demo"
-DEFAULT_PACKAGE_IDS = ("F111111111",)
+#: The synonym dictionary, next to this file (so `cdk` may run from any directory).
+SYNONYMS_FILE = Path(__file__).resolve().parent / "example" / "synonyms.txt"
 
 
 class ExampleStack(Stack):
-    """A single-node domain for trying packages out, and a ``DomainPackages`` for it."""
+    """A single-node domain for trying packages out, a synonym dictionary made from
+    ``example/synonyms.txt``, and a ``DomainPackages`` that keeps it applied on the domain."""
 
     def __init__(
         self,
@@ -133,21 +139,76 @@ class ExampleStack(Stack):
             ),
         )
 
+        synonyms = Package(
+            self,
+            "Synonyms",
+            source=str(SYNONYMS_FILE),
+            description="Synonyms of the opensearch-packages example (example/synonyms.txt)",
+        )
         packages = DomainPackages(
             self,
             "Packages",
             domain=domain,
-            packages=package_ids,
+            packages=[synonyms, *package_ids],
             timeout=Duration.minutes(60),
         )
 
+        synonyms_path = packages.reference_path(synonyms)
         cdk.CfnOutput(self, "DomainEndpoint", value=domain.domain_endpoint)
+        cdk.CfnOutput(self, "SynonymsPackageId", value=synonyms.package_id)
         cdk.CfnOutput(
             self,
-            "FirstPackageReferencePath",
-            description=f"Path of package {package_ids[0]} on the domain's nodes",
-            value=packages.reference_path(package_ids[0]),
+            "SynonymsVersion",
+            description="Version of the synonyms the domain runs",
+            value=packages.package_version(synonyms),
         )
+        cdk.CfnOutput(
+            self,
+            "SynonymsPath",
+            description="synonyms_path of the synonym dictionary, for index settings",
+            value=synonyms_path,
+        )
+        cdk.CfnOutput(
+            self,
+            "IndexSettings",
+            description="Settings for an index whose 'text' analyzer uses the synonyms",
+            value=self.to_json_string(index_settings(synonyms_path)),
+        )
+
+
+def index_settings(synonyms_path: str) -> dict[str, object]:
+    """Index settings with a search-time analyzer that applies the synonym dictionary."""
+    return {
+        "settings": {
+            "index": {
+                "analysis": {
+                    "filter": {
+                        "example_synonyms": {
+                            "type": "synonym_graph",
+                            "synonyms_path": synonyms_path,
+                            "updateable": True,
+                        }
+                    },
+                    "analyzer": {
+                        "synonyms_search": {
+                            "type": "custom",
+                            "tokenizer": "standard",
+                            "filter": ["lowercase", "example_synonyms"],
+                        }
+                    },
+                }
+            }
+        },
+        "mappings": {
+            "properties": {
+                "text": {
+                    "type": "text",
+                    "analyzer": "standard",
+                    "search_analyzer": "synonyms_search",
+                }
+            }
+        },
+    }
 
 
 def build_app(app: cdk.App | None = None) -> cdk.App:
@@ -156,7 +217,7 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
     domain_name = str(app.node.try_get_context("domainName") or DEFAULT_DOMAIN_NAME)
     raw_ids = app.node.try_get_context("packageIds")
     if raw_ids is None:
-        package_ids = list(DEFAULT_PACKAGE_IDS)
+        package_ids: list[str] = []
     elif isinstance(raw_ids, list):
         package_ids = [str(i).strip() for i in raw_ids if str(i).strip()]
     else:

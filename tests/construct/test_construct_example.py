@@ -25,6 +25,7 @@ from tests.construct.support import (
 )
 
 CUSTOM = "Custom::OpenSearchDomainPackages"
+PACKAGE = "Custom::OpenSearchPackage"
 
 
 def example_template(context: dict[str, Any]) -> dict[str, Any]:
@@ -64,10 +65,60 @@ def test_example_domain_is_deployable_and_locked_down(example_synth: Synthesised
     assert domain["DeletionPolicy"] == "Delete"
 
 
+def synonyms_entry(template: dict[str, Any]) -> dict[str, Any]:
+    """The Packages entry DomainPackages writes for the example's synonyms Package."""
+    package_id, _ = only_resource_of_type(template, PACKAGE)
+    _, resource = only_resource_of_type(template, CUSTOM)
+    entry: dict[str, Any] = resource["Properties"]["Packages"][0]
+    assert entry["PackageID"] == {"Ref": package_id}
+    assert entry["PackageVersion"] == {"Fn::GetAtt": [package_id, "PackageVersion"]}
+    return entry
+
+
 def test_example_defaults(example_synth: Synthesised) -> None:
-    _, resource = only_resource_of_type(example_synth.template, CUSTOM)
-    assert resource["Properties"]["Packages"] == [{"PackageID": "F111111111"}]
+    """One deploy: the synonyms file becomes a package, associated with the domain."""
+    template = example_synth.template
+    _, package = only_resource_of_type(template, PACKAGE)
+    assert package["Properties"]["PackageType"] == "TXT-DICTIONARY"
+    assert package["DeletionPolicy"] == "Delete"
+    _, resource = only_resource_of_type(template, CUSTOM)
+    assert resource["Properties"]["Packages"] == [synonyms_entry(template)]
     assert resource["Properties"]["ServiceTimeout"] == "3600"
+
+
+def test_example_synonyms_file_is_the_package_source(example_synth: Synthesised) -> None:
+    _, package = only_resource_of_type(example_synth.template, PACKAGE)
+    key = package["Properties"]["PackageSource"]["S3Key"]
+    staged = example_synth.outdir / f"asset.{key}"
+    assert staged.read_text() == example_app.SYNONYMS_FILE.read_text()
+    rules = [
+        line
+        for line in example_app.SYNONYMS_FILE.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(rules) >= 4
+    assert all("," in rule or "=>" in rule for rule in rules)  # Solr synonym rules
+
+
+def test_example_outputs_give_the_analyzer_settings(example_synth: Synthesised) -> None:
+    outputs = example_synth.template["Outputs"]
+    resource_id, _ = only_resource_of_type(example_synth.template, CUSTOM)
+    alias = synonyms_entry(example_synth.template)["Alias"]
+    path = {"Fn::GetAtt": [resource_id, f"ReferencePath.{alias}"]}
+    assert outputs["SynonymsPath"]["Value"] == path
+    assert outputs["SynonymsVersion"]["Value"] == {
+        "Fn::GetAtt": [resource_id, f"PackageVersion.{alias}"]
+    }
+    before, reference, after = outputs["IndexSettings"]["Value"]["Fn::Join"][1]
+    assert reference == path
+    settings = json.loads(before + "analyzers/F123" + after)
+    synonym_filter = settings["settings"]["index"]["analysis"]["filter"]["example_synonyms"]
+    assert synonym_filter == {
+        "type": "synonym_graph",
+        "synonyms_path": "analyzers/F123",
+        "updateable": True,
+    }
+    assert settings["mappings"]["properties"]["text"]["search_analyzer"] == "synonyms_search"
 
 
 def test_example_context(example_synth: Synthesised) -> None:
@@ -76,6 +127,7 @@ def test_example_context(example_synth: Synthesised) -> None:
     assert domain["Properties"]["DomainName"] == "my-search"
     _, resource = only_resource_of_type(template, CUSTOM)
     assert resource["Properties"]["Packages"] == [
+        synonyms_entry(template),
         {"PackageID": "F1"},
         {"PackageID": "G2"},
         {"PackageID": "pkg-0a"},
@@ -121,7 +173,7 @@ def test_cdk_nag_does_check_the_example(tmp_path: Path) -> None:
 
 
 def test_library_acknowledgements_do_not_hide_user_findings(tmp_path: Path) -> None:
-    """The handler's acknowledged IAM5[Resource::*] (es:DescribePackages) applies to the
+    """The handler's acknowledged IAM5[Resource::*] (the package actions) applies to the
     handler's policy only: the same finding on a user's policy still fails synthesis."""
     app = example_app.build_app(
         cdk.App(outdir=str(tmp_path), context={"aws:cdk:bundling-stacks": []})

@@ -174,19 +174,21 @@ USER_APP = textwrap.dedent(
     """
     import aws_cdk as cdk
     from aws_cdk import aws_opensearchservice as opensearch
-    from opensearch_packages import DomainPackages, PackageAssociation
+    from opensearch_packages import DomainPackages, Package, PackageAssociation
 
     app = cdk.App()
     stack = cdk.Stack(app, "UserStack")
     domain = opensearch.Domain(
         stack, "Domain", version=opensearch.EngineVersion.OPENSEARCH_2_19
     )
+    synonyms = Package(stack, "Synonyms", source="synonyms.txt")
     packages = DomainPackages(
         stack, "SearchPackages",
         domain=domain,
         packages=["F111111111", PackageAssociation("pkg-0a1b2c3d", prerequisites=["F111111111"])],
         timeout=cdk.Duration.minutes(20),
     )
+    DomainPackages(stack, "DictionaryPackages", domain=domain, packages=[synonyms])
     cdk.CfnOutput(stack, "SynonymsPath", value=packages.reference_path("F111111111"))
     app.synth()
     """
@@ -228,14 +230,18 @@ def test_installed_from_a_wheel_into_a_fresh_venv(
     user = tmp_path / "user-app"
     user.mkdir()
     (user / "app.py").write_text(USER_APP)
+    (user / "synonyms.txt").write_text("laptop, notebook\n")
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     run([str(python), "app.py"], user, {**env, "CDK_OUTDIR": str(user / "cdk.out")})
 
     outdir = user / "cdk.out"
     template = json.loads((outdir / "UserStack.template.json").read_text())
     synthesised = Synthesised(outdir=outdir, stack_name="UserStack", template=template)
-    Template.from_json(template).resource_count_is("Custom::OpenSearchDomainPackages", 1)
-    _, resource = only_resource_of_type(template, "Custom::OpenSearchDomainPackages")
+    Template.from_json(template).resource_count_is("Custom::OpenSearchDomainPackages", 2)
+    Template.from_json(template).resource_count_is("Custom::OpenSearchPackage", 1)
+    resource = template["Resources"][
+        next(k for k in template["Resources"] if k.startswith("SearchPackages"))
+    ]
     assert resource["Properties"]["Packages"] == [
         {"PackageID": "F111111111"},
         {"PackageID": "pkg-0a1b2c3d", "Prerequisites": ["F111111111"]},
