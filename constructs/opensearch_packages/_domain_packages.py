@@ -115,20 +115,16 @@ class DomainPackages(Construct):
                 handler.allow_pass_role(package.key_access_role)
         self._function: lambda_.IFunction = handler.function
 
-        self._resource = CustomResource(
+        self._resource = handler.custom_resource(
             self,
-            "Resource",
-            service_token=handler.function.function_arn,
             resource_type=RESOURCE_TYPE,
-            service_timeout=self._timeout,
+            timeout=self._timeout,
             properties={
                 "DomainName": self._domain_name,
                 "Packages": [_package_property(p) for p in normalised],
                 "TimeoutSeconds": timeout_seconds,
             },
         )
-        for permission in handler.permissions():
-            self._resource.node.add_dependency(permission)
         if domain is not None:
             _depend_on_domain(self._resource, domain)
 

@@ -3,7 +3,10 @@ its IAM."""
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import Acknowledgment, CustomResource, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -134,21 +137,11 @@ class DomainPackagesHandler(Construct):
 
     def allow_domain(self, domain_arn: str) -> None:
         """Grant the package actions on ``domain_arn`` (once per distinct ARN)."""
-        if domain_arn in self._domain_arns:
-            return
-        if not self._domain_arns:
-            self.role.add_to_principal_policy(self._domain_statement)
-        self._domain_arns.append(domain_arn)
-        self._domain_statement.add_resources(domain_arn)
+        self._grant(self._domain_statement, self._domain_arns, domain_arn)
 
     def allow_pass_role(self, role: iam.IRole) -> None:
         """Grant ``iam:PassRole`` on ``role`` (once per distinct role)."""
-        if role.role_arn in self._role_arns:
-            return
-        if not self._role_arns:
-            self.role.add_to_principal_policy(self._pass_role_statement)
-        self._role_arns.append(role.role_arn)
-        self._pass_role_statement.add_resources(role.role_arn)
+        self._grant(self._pass_role_statement, self._role_arns, role.role_arn)
 
     def allow_package_management(self) -> None:
         """Grant the package actions a ``Package`` needs (once; they have no resource scope)."""
@@ -160,12 +153,40 @@ class DomainPackagesHandler(Construct):
 
     def allow_read_object(self, object_arn: str) -> None:
         """Grant ``s3:GetObject`` on exactly one object, a package's source (once per ARN)."""
-        if object_arn in self._object_arns:
+        self._grant(self._object_statement, self._object_arns, object_arn)
+
+    def custom_resource(
+        self,
+        scope: Construct,
+        *,
+        resource_type: str,
+        timeout: Duration,
+        properties: Mapping[str, Any],
+        removal_policy: RemovalPolicy | None = None,
+    ) -> CustomResource:
+        """A custom resource ``Resource`` in ``scope`` served by this function, created after
+        the function's permissions (so that they exist before its first event)."""
+        resource = CustomResource(
+            scope,
+            "Resource",
+            service_token=self.function.function_arn,
+            resource_type=resource_type,
+            service_timeout=timeout,
+            removal_policy=removal_policy,
+            properties=dict(properties),
+        )
+        for permission in self.permissions():
+            resource.node.add_dependency(permission)
+        return resource
+
+    def _grant(self, statement: iam.PolicyStatement, granted: list[str], arn: str) -> None:
+        """Add ``arn`` to ``statement`` once; the statement joins the policy with its first."""
+        if arn in granted:
             return
-        if not self._object_arns:
-            self.role.add_to_principal_policy(self._object_statement)
-        self._object_arns.append(object_arn)
-        self._object_statement.add_resources(object_arn)
+        if not granted:
+            self.role.add_to_principal_policy(statement)
+        granted.append(arn)
+        statement.add_resources(arn)
 
     def _acknowledge_unscoped(self, reason: str) -> None:
         Validations.of(self.default_policy).acknowledge(

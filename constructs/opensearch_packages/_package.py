@@ -136,17 +136,13 @@ class Package(Construct):
             properties["PackageDescription"] = description
         properties["TimeoutSeconds"] = timeout_seconds
 
-        self._resource = CustomResource(
+        self._resource = handler.custom_resource(
             self,
-            "Resource",
-            service_token=handler.function.function_arn,
             resource_type=RESOURCE_TYPE,
-            service_timeout=self._timeout,
-            removal_policy=removal,
+            timeout=self._timeout,
             properties=properties,
+            removal_policy=removal,
         )
-        for permission in handler.permissions():
-            self._resource.node.add_dependency(permission)
 
     @property
     def package_id(self) -> str:

@@ -21,10 +21,9 @@ DOMAIN_NAME_MAX_LENGTH = 28
 MAX_PACKAGES_PER_DOMAIN = 20
 #: CloudFormation's ``ServiceTimeout`` maximum for a custom resource, in seconds.
 MAX_TIMEOUT_SECONDS = 3600
-#: ``PackageName`` as the service accepts it: 3 to 28 characters.
-PACKAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]+$")
-PACKAGE_NAME_MIN_LENGTH = 3
-PACKAGE_NAME_MAX_LENGTH = 28
+#: ``PackageName`` as the service accepts it: the same rule as a domain name.
+PACKAGE_NAME_PATTERN = DOMAIN_NAME_PATTERN
+PACKAGE_NAME_MAX_LENGTH = DOMAIN_NAME_MAX_LENGTH
 #: ``PackageType`` values of the OpenSearch Service API.
 PACKAGE_TYPES = ("TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG")
 #: ``EngineVersion`` of a ZIP-PLUGIN package, e.g. ``OpenSearch_2.19``.
@@ -58,38 +57,29 @@ def check_package_id(value: object, what: str = "package ID") -> str:
 
 def check_domain_name(value: object) -> str:
     """Return ``value`` if it is a valid domain name (or a token), else raise."""
+    return _check_name(value, "domain_name", "domain name", "my-domain")
+
+
+def check_package_name(value: object) -> str:
+    """Return ``value`` if it is a valid package name (or a token), else raise.
+
+    Package names follow the same rule as domain names: 3 to 28 characters, ``[a-z][a-z0-9-]+``.
+    """
+    return _check_name(value, "package_name", "package name", "my-synonyms")
+
+
+def _check_name(value: object, field: str, kind: str, example: str) -> str:
     if not isinstance(value, str):
         raise TypeError(
-            f"domain_name {value!r} is a {type(value).__name__}; expected a string such as "
-            "'my-domain'"
+            f"{field} {value!r} is a {type(value).__name__}; expected a string such as {example!r}"
         )
     if is_literal(value) and not (
         DOMAIN_NAME_MIN_LENGTH <= len(value) <= DOMAIN_NAME_MAX_LENGTH
         and DOMAIN_NAME_PATTERN.match(value)
     ):
         raise ValueError(
-            f"domain_name {value!r} is not a valid OpenSearch Service domain name: use "
+            f"{field} {value!r} is not a valid OpenSearch Service {kind}: use "
             f"{DOMAIN_NAME_MIN_LENGTH} to {DOMAIN_NAME_MAX_LENGTH} characters, starting with a "
-            "lowercase letter, followed by lowercase letters, digits and hyphens "
-            "(^[a-z][a-z0-9\\-]+$)"
-        )
-    return value
-
-
-def check_package_name(value: object) -> str:
-    """Return ``value`` if it is a valid package name (or a token), else raise."""
-    if not isinstance(value, str):
-        raise TypeError(
-            f"package_name {value!r} is a {type(value).__name__}; expected a string such as "
-            "'my-synonyms'"
-        )
-    if is_literal(value) and not (
-        PACKAGE_NAME_MIN_LENGTH <= len(value) <= PACKAGE_NAME_MAX_LENGTH
-        and PACKAGE_NAME_PATTERN.match(value)
-    ):
-        raise ValueError(
-            f"package_name {value!r} is not a valid OpenSearch Service package name: use "
-            f"{PACKAGE_NAME_MIN_LENGTH} to {PACKAGE_NAME_MAX_LENGTH} characters, starting with a "
             "lowercase letter, followed by lowercase letters, digits and hyphens "
             "(^[a-z][a-z0-9\\-]+$)"
         )
