@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 
 from . import package_plan, reasons
 from .logs import log_event
-from .model import PackageAvailability, PackageFailure, Pending
+from .model import PACKAGE_PREPARING, PackageAvailability, PackageFailure, Pending
 from .operation import OperationFailed, Waiting
 from .package_plan import PackageSpec
 from .plan import Done, Fail
@@ -126,7 +126,10 @@ class PackageOperation(Waiting):
                     f"package {self.spec.name} ({package_id}) no longer exists; delete the "
                     "Package from the stack and add it again"
                 )
-            if before.status != "AVAILABLE":
+            if before.status in PACKAGE_PREPARING:
+                # An import in flight must finish first. A failed one (COPY_FAILED,
+                # VALIDATION_FAILED) does not block: updating from it is how a rollback, or the
+                # next deploy with a fixed file, repairs the package.
                 self._wait((Pending(package_id, before.status),), self.poll.next())
                 continue
             try:
@@ -157,7 +160,7 @@ class PackageOperation(Waiting):
                 return data
             if isinstance(decision, Fail):
                 raise OperationFailed(
-                    reasons.package_failures(self.where, "validation", decision.failures)
+                    reasons.package_import_failed(self.where, decision.failures[0])
                 )
             if not isinstance(decision, Done):
                 self._wait(decision.pending, self.poll.next())
