@@ -64,6 +64,16 @@ def package_failures(where: str, action: str, failures: Sequence[PackageFailure]
     return text.rstrip("; ")
 
 
+def package_import_failed(where: str, failure: PackageFailure) -> str:
+    """CreatePackage/UpdatePackage ended COPY_FAILED or VALIDATION_FAILED; `where`: "package p"."""
+    head = f"{where} ({failure.package_id}) is {failure.status}: {failure.error_type}: "
+    advice = {
+        "COPY_FAILED": "Check that the source object exists and is readable, then deploy again.",
+        "VALIDATION_FAILED": "Fix the file and deploy again.",
+    }.get(failure.status, "Check the package in the OpenSearch console.")
+    return _fit(head, [failure.error_message], f". {advice}")
+
+
 def timed_out(where: str, elapsed_seconds: float, pending: Sequence[Pending]) -> str:
     """The deadline passed: say what is still pending and what to do (`where`: "domain d")."""
     head = f"timed out after {int(elapsed_seconds)} s on {where} waiting for "

@@ -65,3 +65,16 @@ def test_service_error_keeps_the_services_words() -> None:
         "associate pkg-1 on domain search: ValidationException: Package pkg-1 is bad. Fix it."
     )
     assert len(reasons.service_error("s", "x", "C", "m" * 1000, "advice")) <= 256
+
+
+def test_a_failed_package_import_names_the_package_status_and_what_to_do() -> None:
+    failed = PackageFailure("F9", "VALIDATION_FAILED", "InvalidSynonymRule", "Line 3: no rhs")
+    assert reasons.package_import_failed("package synonyms-1a2b", failed) == (
+        "package synonyms-1a2b (F9) is VALIDATION_FAILED: InvalidSynonymRule: Line 3: no rhs. "
+        "Fix the file and deploy again."
+    )
+    copy = PackageFailure("F9", "COPY_FAILED", "AccessDenied", "m" * 1000)
+    text = reasons.package_import_failed("package synonyms-1a2b", copy)
+    assert len(text) <= 256
+    assert text.startswith("package synonyms-1a2b (F9) is COPY_FAILED: AccessDenied: mmm")
+    assert text.endswith("Check that the source object exists and is readable, then deploy again.")
