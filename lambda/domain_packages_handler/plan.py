@@ -380,13 +380,17 @@ def next_single_call(submit: Submit, snapshot: Snapshot) -> Submit:
 
 
 def response_data(target: Target, snapshot: Snapshot) -> dict[str, str]:
-    """Attributes for Fn::GetAtt: every declared package gets both keys, even when empty."""
+    """Attributes for Fn::GetAtt: every declared package gets both keys, even when empty.
+
+    A package from a Package construct is keyed by its alias only (its ID is a deploy-time
+    token the construct cannot name), which keeps 20 long plugin IDs inside the 4 KB response.
+    """
     data: dict[str, str] = {}
     for package in target.associate:
         association = snapshot.associations.get(package.package_id)
-        for key in filter(None, (package.package_id, package.alias)):
-            data[f"ReferencePath.{key}"] = association.reference_path if association else ""
-            data[f"PackageVersion.{key}"] = association.package_version if association else ""
+        key = package.alias or package.package_id
+        data[f"ReferencePath.{key}"] = association.reference_path if association else ""
+        data[f"PackageVersion.{key}"] = association.package_version if association else ""
     return data
 
 

@@ -340,12 +340,15 @@ def test_a_version_change_is_a_change_that_forces_reassociation() -> None:
     assert target.force == frozenset({"pkg-1"})
 
 
-def test_response_data_is_also_keyed_by_alias() -> None:
-    target = plan.Target("d", associate=(V2,))
-    actual = snap(assoc("pkg-1", S.ACTIVE, package_version="v2", reference_path="analyzers/p"))
+def test_response_data_of_a_package_construct_is_keyed_by_its_alias_only() -> None:
+    target = plan.Target("d", associate=(V2, DesiredPackage("F7")))
+    actual = snap(
+        assoc("pkg-1", S.ACTIVE, package_version="v2", reference_path="analyzers/p"),
+        assoc("F7", S.ACTIVE, package_version="v1", reference_path="analyzers/F7"),
+    )
     assert plan.response_data(target, actual) == {
-        "ReferencePath.pkg-1": "analyzers/p",
-        "PackageVersion.pkg-1": "v2",
         "ReferencePath.a1b2": "analyzers/p",
         "PackageVersion.a1b2": "v2",
+        "ReferencePath.F7": "analyzers/F7",
+        "PackageVersion.F7": "v1",
     }

@@ -77,6 +77,23 @@ def test_twenty_packages_with_options_created_then_all_changed(env: AwsEnv) -> N
     assert not env.cloudformation.rejected()
 
 
+def test_twenty_package_constructs_with_long_ids_answer_within_4_kb(env: AwsEnv) -> None:
+    """Entries from Package constructs carry an ID, a version and an alias; the answer keys
+    them by alias alone, so even 20 long IDs with a 150-character logical ID fit."""
+    entries: list[str | dict[str, Any]] = []
+    for n in range(20):
+        package_id = "pkg-" + f"{n:040x}"
+        env.opensearch.add_package(package_id, version="v12")
+        entries.append(package(package_id, PackageVersion="v12", Alias=f"{n:08x}"))
+    stack = Stack(env, logical_id="DeeplyNestedStageServiceSearch" * 5 + "Packages")
+    answer = stack.create(props(DOMAIN, *entries), wait=60)
+    assert answer["Status"] == "SUCCESS", answer
+    assert len(answer["Data"]) == 40
+    assert answer["Data"][f"ReferencePath.{19:08x}"] == f"analyzers/pkg-{19:040x}"
+    assert answer["Data"][f"PackageVersion.{19:08x}"] == "v12"
+    assert all(len(put.raw) <= 4096 for put in env.cloudformation.puts())
+
+
 def test_ten_resources_created_at_once_several_per_domain(aws_env: AwsEnv) -> None:
     domains = ["alpha", "beta", "gamma"]
     for domain in domains:
