@@ -28,6 +28,25 @@ def props(domain: str, *packages: str | dict[str, Any], timeout: int = 60) -> di
     }
 
 
+def package_props(
+    name: str,
+    key: str,
+    *,
+    bucket: str = "cdk-assets",
+    package_type: str = "TXT-DICTIONARY",
+    timeout: int = 60,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A `Package` resource's properties, as the Package construct writes them."""
+    return {
+        "PackageName": name,
+        "PackageType": package_type,
+        "PackageSource": {"S3BucketName": bucket, "S3Key": key},
+        "TimeoutSeconds": timeout,
+        **extra,
+    }
+
+
 @dataclass
 class Stack:
     """One custom resource's life: each request goes in as an Event invoke, as CloudFormation
@@ -35,6 +54,7 @@ class Stack:
 
     env: AwsEnv
     logical_id: str = "Packages"
+    resource_type: str = "Custom::OpenSearchDomainPackages"
     function_timeout: float = 900.0
     physical_id: str | None = None
     properties: dict[str, Any] | None = None
@@ -61,6 +81,7 @@ class Stack:
             request_type,
             properties=properties,
             logical_id=self.logical_id,
+            resource_type=self.resource_type,
             old_properties=old_properties
             if old_properties is not None
             else (self.properties if request_type == "Update" else None),
@@ -73,7 +94,9 @@ class Stack:
             self.physical_id = answer["PhysicalResourceId"]
             self.properties = properties
         elif request_type == "Create":
+            # The rollback Delete names what the failed Create answered and carries its properties.
             self.physical_id = answer["PhysicalResourceId"]
+            self.properties = properties
         return answer
 
     def invoke(self, event: dict[str, Any]) -> None:

@@ -1,0 +1,296 @@
+"""Packages as code at the wire level (issue 6): the real handler, crhelper and boto3 against the
+fakes, as CloudFormation drives a stack holding a Package and a DomainPackages that uses it.
+
+The stack is the one the example app synthesises: `Package` (Custom::OpenSearchPackage) made
+from an asset object, and `DomainPackages` whose entry carries the package's ID, its version and
+the construct's alias. CloudFormation orders the requests: the Package before the
+DomainPackages on create and update, the DomainPackages first on delete.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.fakes.fixtures import AwsEnv
+from tests.wire.harness import Stack, package, package_props, props
+
+DOMAIN = "search"
+BUCKET = "cdk-assets"
+NAME = "synonyms-1a2b3c4d"
+ALIAS = "c8a1f0e2"
+PACKAGE_TYPE = "Custom::OpenSearchPackage"
+SYNONYMS_V1 = b"laptop, notebook\n"
+SYNONYMS_V2 = b"laptop, notebook\nphone, mobile\n"
+
+
+@pytest.fixture
+def env(aws_env: AwsEnv) -> AwsEnv:
+    aws_env.opensearch.add_domain(DOMAIN)
+    aws_env.opensearch.put_object(BUCKET, "v1.txt", SYNONYMS_V1)
+    aws_env.opensearch.put_object(BUCKET, "v2.txt", SYNONYMS_V2)
+    return aws_env
+
+
+@dataclass
+class SearchStack:
+    """The two resources of one stack, driven in CloudFormation's order."""
+
+    env: AwsEnv
+    package: Stack
+    domain_packages: Stack
+
+    @classmethod
+    def of(cls, env: AwsEnv, logical_id: str = "Synonyms") -> SearchStack:
+        return cls(
+            env,
+            Stack(env, logical_id=logical_id, resource_type=PACKAGE_TYPE),
+            Stack(env, logical_id="SearchPackages"),
+        )
+
+    def domain_packages_props(self, package_answer: dict[str, Any]) -> dict[str, Any]:
+        """What CloudFormation resolves the DomainPackages' tokens to from the Package's answer."""
+        data = package_answer["Data"]
+        return props(
+            DOMAIN,
+            package(data["PackageID"], PackageVersion=data["PackageVersion"], Alias=ALIAS),
+        )
+
+    def deploy(self, key: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """`cdk deploy` with the synonyms asset at `key`: the Package, then DomainPackages."""
+        first = self.package.properties is None
+        send = self.package.create if first else self.package.update
+        package_answer = send(package_props(NAME, key))
+        if package_answer["Status"] != "SUCCESS":
+            return package_answer, None
+        properties = self.domain_packages_props(package_answer)
+        if self.domain_packages.properties == properties:
+            return package_answer, None  # nothing changed for it: CloudFormation sends nothing
+        send = self.domain_packages.create if first else self.domain_packages.update
+        return package_answer, send(properties)
+
+    def destroy(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        return self.domain_packages.delete(), self.package.delete()
+
+
+def succeeded(answer: dict[str, Any] | None) -> dict[str, Any]:
+    """The answer, after checking CloudFormation got one and it says SUCCESS."""
+    assert answer is not None, "CloudFormation sent no request"
+    assert answer["Status"] == "SUCCESS", answer
+    return answer
+
+
+def domain_view(env: AwsEnv) -> dict[str, tuple[str, str]]:
+    return {
+        d["PackageID"]: (d["DomainPackageStatus"], d.get("PackageVersion", ""))
+        for d in env.opensearch.associations(DOMAIN)
+    }
+
+
+def test_create_waits_for_available_and_reports_id_version_and_name(env: AwsEnv) -> None:
+    started = time.monotonic()
+    answer = Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE).create(
+        package_props(NAME, "v1.txt", PackageDescription="Product synonyms")
+    )
+    assert answer["Status"] == "SUCCESS", answer
+    package_id = answer["PhysicalResourceId"]
+    details = env.opensearch.package(package_id)
+    assert details is not None
+    assert details["PackageStatus"] == "AVAILABLE"
+    assert details["PackageName"] == NAME
+    assert details["PackageDescription"] == "Product synonyms"
+    assert answer["Data"] == {
+        "PackageID": package_id,
+        "PackageVersion": details["AvailablePackageVersion"],
+        "PackageName": NAME,
+    }
+    assert time.monotonic() - started >= 0.3  # the fake copies and validates for 0.3 s
+    [create] = [c for c in env.opensearch.calls if c.operation == "CreatePackage"]
+    assert create.params["PackageSource"] == {"S3BucketName": BUCKET, "S3Key": "v1.txt"}
+
+
+def test_the_edit_deploy_loop_applies_the_new_version_on_the_domain(env: AwsEnv) -> None:
+    stack = SearchStack.of(env)
+    package_answer, created = stack.deploy("v1.txt")
+    assert package_answer["Status"] == "SUCCESS", package_answer
+    created = succeeded(created)
+    package_id = package_answer["Data"]["PackageID"]
+    assert domain_view(env) == {package_id: ("ACTIVE", "v1")}
+    assert created["Data"] == {
+        f"ReferencePath.{ALIAS}": f"analyzers/{package_id}",
+        f"PackageVersion.{ALIAS}": "v1",
+    }
+
+    # The user edits synonyms.txt: a new asset hash, so a new key; `cdk deploy` again.
+    env.opensearch.reset_calls()
+    package_answer, updated = stack.deploy("v2.txt")
+    assert package_answer["Status"] == "SUCCESS", package_answer
+    assert package_answer["PhysicalResourceId"] == package_id  # updated in place
+    assert package_answer["Data"]["PackageVersion"] == "v2"
+    assert [c.operation for c in env.opensearch.calls].count("UpdatePackage") == 1
+    updated = succeeded(updated)
+    assert updated["PhysicalResourceId"] == created["PhysicalResourceId"]
+    assert domain_view(env) == {package_id: ("ACTIVE", "v2")}  # the domain uses the new file
+    assert updated["Data"][f"PackageVersion.{ALIAS}"] == "v2"
+    associate_calls = [c for c in env.opensearch.calls if c.operation == "AssociatePackages"]
+    assert [[e["PackageID"] for e in c.params["PackageList"]] for c in associate_calls] == [
+        [package_id]
+    ]
+    assert env.opensearch.count("DissociatePackages") == 0  # re-associated, never removed
+
+    # Deploying again with no edit changes nothing.
+    env.opensearch.reset_calls()
+    _, unchanged = stack.deploy("v2.txt")
+    assert unchanged is None
+    assert env.opensearch.count("UpdatePackage") == 0
+
+    domain_answer, package_delete = stack.destroy()
+    assert domain_answer["Status"] == "SUCCESS", domain_answer
+    assert package_delete["Status"] == "SUCCESS", package_delete
+    assert domain_view(env) == {}
+    assert package_id not in env.opensearch.package_ids()
+
+
+def test_the_domain_answer_waits_for_active_on_the_new_version(env: AwsEnv) -> None:
+    env.opensearch.association_seconds = 1.5
+    stack = SearchStack.of(env)
+    stack.deploy("v1.txt")
+    started = time.time()  # the wall clock the response listener stamps PUTs with
+    _, updated = stack.deploy("v2.txt")
+    updated = succeeded(updated)
+    put = env.cloudformation.puts(stack.domain_packages.answers[-1]["RequestId"])[-1]
+    assert put.received_at - started >= 1.5
+    assert updated["Data"][f"PackageVersion.{ALIAS}"] == "v2"
+
+
+def test_a_file_that_fails_validation_fails_create_with_the_services_reason(
+    env: AwsEnv,
+) -> None:
+    env.opensearch.put_object(BUCKET, "bad.txt", b"laptop =>\n")
+    env.opensearch.fail_validation(
+        BUCKET, "bad.txt", "InvalidSynonymRule", "Line 1: a rule needs a right-hand side"
+    )
+    stack = SearchStack.of(env)
+    answer, domain_answer = stack.deploy("bad.txt")
+    assert domain_answer is None  # CloudFormation never gets to the DomainPackages
+    assert answer["Status"] == "FAILED"
+    assert NAME in answer["Reason"]
+    assert "VALIDATION_FAILED" in answer["Reason"]
+    assert "InvalidSynonymRule" in answer["Reason"]
+    assert "Line 1: a rule needs a right-hand side" in answer["Reason"]
+
+    # The rollback deletes the package the failed Create made.
+    package_id = answer["PhysicalResourceId"]
+    assert package_id in env.opensearch.package_ids()
+    rollback = stack.package.delete()
+    assert rollback["Status"] == "SUCCESS", rollback
+    assert package_id not in env.opensearch.package_ids()
+
+
+def test_a_copy_failure_names_the_source_problem(env: AwsEnv) -> None:
+    env.opensearch.put_object(BUCKET, "unreadable.txt", b"x")
+    env.opensearch.fail_validation(
+        BUCKET,
+        "unreadable.txt",
+        "AccessDenied",
+        "Access denied to the S3 object",
+        status="COPY_FAILED",
+    )
+    answer = Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE).create(
+        package_props(NAME, "unreadable.txt")
+    )
+    assert answer["Status"] == "FAILED"
+    assert "COPY_FAILED" in answer["Reason"]
+    assert "Access denied to the S3 object" in answer["Reason"]
+
+
+def test_a_missing_source_object_fails_naming_it(env: AwsEnv) -> None:
+    answer = Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE).create(
+        package_props(NAME, "never-uploaded.txt")
+    )
+    assert answer["Status"] == "FAILED"
+    assert NAME in answer["Reason"]
+    assert f"s3://{BUCKET}/never-uploaded.txt" in answer["Reason"]
+
+
+def test_a_failed_update_keeps_the_domain_on_the_last_good_version_and_rolls_back(
+    env: AwsEnv,
+) -> None:
+    env.opensearch.put_object(BUCKET, "bad.txt", b"laptop =>\n")
+    env.opensearch.fail_validation(BUCKET, "bad.txt", "InvalidSynonymRule", "Line 1: bad rule")
+    stack = SearchStack.of(env)
+    package_answer, _ = stack.deploy("v1.txt")
+    package_id = package_answer["PhysicalResourceId"]
+
+    failed, domain_answer = stack.deploy("bad.txt")
+    assert domain_answer is None
+    assert failed["Status"] == "FAILED"
+    assert "InvalidSynonymRule: Line 1: bad rule" in failed["Reason"]
+    assert domain_view(env) == {package_id: ("ACTIVE", "v1")}
+
+    # CloudFormation's rollback: an Update back to the previous properties. It must repair the
+    # package from its failed state at once, not wait for an AVAILABLE that never comes.
+    started = time.monotonic()
+    rollback = stack.package.send(
+        "Update",
+        package_props(NAME, "v1.txt"),
+        old_properties=package_props(NAME, "bad.txt"),
+    )
+    assert rollback["Status"] == "SUCCESS", rollback
+    assert time.monotonic() - started < 10
+    details = env.opensearch.package(package_id)
+    assert details is not None
+    assert details["PackageStatus"] == "AVAILABLE"
+    assert domain_view(env) == {package_id: ("ACTIVE", "v1")}
+
+    # The next deploy, with the file fixed, goes through as usual.
+    fixed, updated = stack.deploy("v2.txt")
+    assert fixed["Status"] == "SUCCESS", fixed
+    updated = succeeded(updated)
+    assert domain_view(env)[package_id][0] == "ACTIVE"
+    assert updated["Data"][f"PackageVersion.{ALIAS}"] == fixed["Data"]["PackageVersion"]
+
+
+def test_delete_while_another_domain_uses_the_package_fails_naming_it(env: AwsEnv) -> None:
+    stack = SearchStack.of(env)
+    package_answer, _ = stack.deploy("v1.txt")
+    package_id = package_answer["PhysicalResourceId"]
+    env.opensearch.add_domain("other-domain")
+    env.opensearch.preassociate("other-domain", package_id)
+
+    domain_answer, package_answer = stack.destroy()
+    assert domain_answer["Status"] == "SUCCESS", domain_answer
+    assert package_answer["Status"] == "FAILED"
+    assert f"{NAME} ({package_id})" in package_answer["Reason"]
+    assert "other-domain" in package_answer["Reason"]
+    assert "RemovalPolicy.RETAIN" in package_answer["Reason"]
+    assert package_id in env.opensearch.package_ids()
+    assert env.opensearch.count("DeletePackage") == 0
+
+
+def test_delete_waits_while_a_dissociation_finishes(env: AwsEnv) -> None:
+    env.opensearch.dissociation_seconds = 1.0
+    stack = SearchStack.of(env)
+    package_answer, _ = stack.deploy("v1.txt")
+    package_id = package_answer["PhysicalResourceId"]
+    env.opensearch.add_domain("other-domain")
+    env.opensearch.preassociate("other-domain", package_id, "DISSOCIATING")
+
+    domain_answer, deleted = stack.destroy()
+    assert domain_answer["Status"] == "SUCCESS", domain_answer
+    assert deleted["Status"] == "SUCCESS", deleted
+    assert package_id not in env.opensearch.package_ids()
+    assert env.opensearch.count("DeletePackage") == 1
+
+
+def test_deleting_a_package_that_is_already_gone_succeeds(env: AwsEnv) -> None:
+    stack = Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE)
+    created = stack.create(package_props(NAME, "v1.txt"))
+    assert created["Status"] == "SUCCESS", created
+    assert stack.delete()["Status"] == "SUCCESS"
+    again = stack.delete()
+    assert again["Status"] == "SUCCESS", again
+    assert env.opensearch.count("DeletePackage") == 1
