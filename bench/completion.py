@@ -353,7 +353,7 @@ def simulate(
     count: int = 1000,
     seed: int = 5,
     latencies: Latencies | None = None,
-    what_if_steps: Sequence[tuple[float, ...]] = ((1.0, 2.0, 3.0), (1.0, 2.0)),
+    what_if_steps: Sequence[tuple[float, ...]] = ((1.0, 2.0, 3.0, 4.0), (1.0, 2.0)),
 ) -> dict[str, object]:
     """Every strategy on the same operations; summaries in seconds."""
     latencies = latencies or Latencies()

@@ -26,7 +26,7 @@ from domain_packages_handler.service import (
     Retryable,
     ServiceError,
 )
-from domain_packages_handler.timing import Backoff, PollSchedule
+from domain_packages_handler.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
 
 S = AssociationStatus
 
@@ -345,7 +345,9 @@ def test_api_calls_for_a_twenty_package_create() -> None:
     assert service.count("associate") == 1
     assert service.count("describe_domain") == 1
     assert service.count("describe_packages") == 1
-    assert service.count("list") <= 60 / 4 + 6
+    # One page per poll, and no more polls than the schedule's ramp plus one per cap after it.
+    cap = POLL_SCHEDULE_SECONDS[-1]
+    assert service.count("list") <= len(POLL_SCHEDULE_SECONDS) + 60 / cap
 
 
 def plan_spec(*ids: str) -> ResourceSpec:
