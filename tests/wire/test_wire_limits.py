@@ -73,7 +73,9 @@ def test_twenty_packages_with_options_created_then_all_changed(env: AwsEnv) -> N
         assert len(put.raw) <= 4096
     payloads = [len(i.payload) for i in env.lambda_.invocations(FUNCTION)]
     assert len(payloads) > 2, "the waits were handed over"
-    assert max(payloads) < 262_144
+    # An async invoke takes 256 KB; the payload also stays within the 8,192 characters of an
+    # EventBridge target's Input, so the hand-over could move to a schedule unchanged.
+    assert max(payloads) <= 8_192
     assert not env.cloudformation.rejected()
 
 
