@@ -294,3 +294,24 @@ def test_deleting_a_package_that_is_already_gone_succeeds(env: AwsEnv) -> None:
     again = stack.delete()
     assert again["Status"] == "SUCCESS", again
     assert env.opensearch.count("DeletePackage") == 1
+
+
+def test_a_new_name_replaces_the_package_and_the_domain_moves_to_it(env: AwsEnv) -> None:
+    """A new type or engine version derives a new name: CloudFormation creates the new package,
+    updates the DomainPackages, and deletes the old package in its cleanup phase."""
+    stack = SearchStack.of(env)
+    first, _ = stack.deploy("v1.txt")
+    old_id = first["PhysicalResourceId"]
+    old_properties = stack.package.properties
+
+    replaced = succeeded(stack.package.update(package_props("synonyms-99aa88bb", "v1.txt")))
+    new_id = replaced["PhysicalResourceId"]
+    assert new_id != old_id
+    moved = succeeded(stack.domain_packages.update(stack.domain_packages_props(replaced)))
+    assert domain_view(env) == {new_id: ("ACTIVE", "v1")}
+    assert moved["Data"][f"ReferencePath.{ALIAS}"] == f"analyzers/{new_id}"
+
+    cleanup = stack.package.send("Delete", old_properties, physical_id=old_id)
+    succeeded(cleanup)
+    assert old_id not in env.opensearch.package_ids()
+    assert new_id in env.opensearch.package_ids()
