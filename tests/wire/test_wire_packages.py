@@ -13,8 +13,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
 
+from tests.fakes._http import REGION
 from tests.fakes.fixtures import AwsEnv
 from tests.wire.harness import Stack, package, package_props, props
 
@@ -315,3 +317,47 @@ def test_a_new_name_replaces_the_package_and_the_domain_moves_to_it(env: AwsEnv)
     succeeded(cleanup)
     assert old_id not in env.opensearch.package_ids()
     assert new_id in env.opensearch.package_ids()
+
+
+def test_faults_on_every_package_call_are_retried(env: AwsEnv) -> None:
+    fake = env.opensearch
+    fake.inject("CreatePackage", "throttle", times=2)
+    fake.inject("DescribePackages", "internal", times=3)
+    stack = SearchStack.of(env)
+    first, _ = stack.deploy("v1.txt")
+    package_id = succeeded(first)["PhysicalResourceId"]
+    assert sum(1 for c in fake.calls if c.operation == "CreatePackage") >= 3
+
+    fake.inject("UpdatePackage", "drop")
+    fake.inject("ListPackagesForDomain", "throttle", times=2)
+    second, _ = stack.deploy("v2.txt")
+    assert succeeded(second)["Data"]["PackageVersion"] == "v2"
+    assert domain_view(env) == {package_id: ("ACTIVE", "v2")}
+
+    fake.inject("ListDomainsForPackage", "internal", times=2)
+    fake.inject("DeletePackage", "throttle")
+    for answer in stack.destroy():
+        succeeded(answer)
+    assert package_id not in fake.package_ids()
+    assert not any(fake.pending_faults(op) for op in ("UpdatePackage", "DeletePackage"))
+
+
+def test_a_package_left_by_a_crashed_attempt_is_adopted_not_duplicated(env: AwsEnv) -> None:
+    """Lambda retries an event whose invocation died after CreatePackage: the retry finds the
+    package by its name (names are unique per account and Region) and carries on with it."""
+    client = boto3.client(
+        "opensearch", region_name=REGION, endpoint_url=env.opensearch.endpoint_url
+    )
+    made = client.create_package(
+        PackageName=NAME,
+        PackageType="TXT-DICTIONARY",
+        PackageSource={"S3BucketName": BUCKET, "S3Key": "v1.txt"},
+    )["PackageDetails"]["PackageID"]
+    answer = succeeded(
+        Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE).create(
+            package_props(NAME, "v1.txt")
+        )
+    )
+    assert answer["PhysicalResourceId"] == made
+    assert answer["Data"]["PackageVersion"] == "v1"
+    assert [p for p in env.opensearch.package_ids() if p != made] == []
