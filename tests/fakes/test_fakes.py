@@ -71,6 +71,12 @@ def _opensearch(fake: FakeOpenSearch, **config: Any) -> OpenSearchServiceClient:
     return _session().client("opensearch", endpoint_url=fake.endpoint_url, config=_config(**config))
 
 
+def _single_attempt(fake: FakeOpenSearch) -> OpenSearchServiceClient:
+    """A client that never retries: botocore's standard mode counts LimitExceededException as
+    throttling and would retry a quota error with backoff, wasting seconds per call."""
+    return _opensearch(fake, retries={"mode": "standard", "total_max_attempts": 1})
+
+
 def _lambda(fake: FakeLambda) -> LambdaClient:
     return _session().client("lambda", endpoint_url=fake.endpoint_url, config=_config())
 
@@ -303,9 +309,7 @@ def test_limit_of_twenty_packages(manual_opensearch: FakeOpenSearch) -> None:
         manual_opensearch.add_package(f"F{n}")
     for n in range(1, 21):
         manual_opensearch.preassociate(DOMAIN, f"F{n}")
-    # botocore's standard retry mode counts LimitExceededException as throttling and would retry
-    # this quota error with backoff; one attempt keeps the test fast.
-    client = _opensearch(manual_opensearch, retries={"mode": "standard", "total_max_attempts": 1})
+    client = _single_attempt(manual_opensearch)
     with pytest.raises(ClientError) as error:
         client.associate_package(PackageID="F21", DomainName=DOMAIN)
     assert _code(error) == "LimitExceededException"
@@ -502,7 +506,7 @@ def test_create_package_errors(
         assert _code(error) == "ValidationException"
     packages_fake.max_custom_packages = 1
     with pytest.raises(ClientError) as error:
-        _create(client, "one-too-many", "synonyms-v1.txt")
+        _create(_single_attempt(packages_fake), "one-too-many", "synonyms-v1.txt")
     assert _code(error) == "LimitExceededException"
 
 

@@ -107,6 +107,7 @@ class FakeService:
 
     def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]:
         self.calls.append(("describe_packages", tuple(package_ids)))
+        self._raise_scripted("describe_packages")
         return {
             pid: PackageAvailability(pid, self.package_status[pid])
             for pid in package_ids
@@ -251,6 +252,24 @@ def test_waits_while_a_package_is_still_validating() -> None:
     operation.run()
     assert service.count("associate") == 1
     assert clock.t >= 40
+
+
+def test_without_describe_permission_the_association_call_judges_the_packages() -> None:
+    denied = Rejected("DescribePackages", "AccessDeniedException", "not authorized")
+    operation, service, _ = make(
+        plan.Target("d", associate=(F1,)), errors={"describe_packages": [denied]}
+    )
+    operation.run()
+    assert service.count("associate") == 1
+
+
+def test_other_describe_rejections_fail_the_operation() -> None:
+    invalid = Rejected("DescribePackages", "ValidationException", "bad filter")
+    operation, _, _ = make(
+        plan.Target("d", associate=(F1,)), errors={"describe_packages": [invalid]}
+    )
+    with pytest.raises(OperationFailed, match="ValidationException"):
+        operation.run()
 
 
 def test_a_package_that_failed_validation_fails_the_operation() -> None:
