@@ -6,7 +6,7 @@ outcomes the lifecycle cares about live here, and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -211,31 +211,41 @@ class OpenSearchPackages:
     def __init__(self, client: OpenSearchServiceClient) -> None:
         self._client = client
 
-    def list_associations(self, domain_name: str) -> Snapshot:
-        """Every association on the domain, following NextToken (pages may be short)."""
-        associations: dict[str, Association] = {}
+    def _pages(
+        self, operation: str, call: Callable[..., Any], **kwargs: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of a listing, following NextToken (pages may be short).
+
+        botocore has no paginators for these operations. A token that repeats ends the listing;
+        more than MAX_PAGES means a looping token: Retryable, so the caller looks again later.
+        """
         token: str | None = None
         for _ in range(MAX_PAGES):
             try:
-                if token:
-                    page = self._client.list_packages_for_domain(
-                        DomainName=domain_name, MaxResults=PAGE_SIZE, NextToken=token
-                    )
-                else:
-                    page = self._client.list_packages_for_domain(
-                        DomainName=domain_name, MaxResults=PAGE_SIZE
-                    )
+                page = dict(
+                    call(**kwargs, MaxResults=PAGE_SIZE, **({"NextToken": token} if token else {}))
+                )
             except (ClientError, BotoCoreError) as error:
-                raise _classify("ListPackagesForDomain", error) from error
+                raise _classify(operation, error) from error
+            yield page
+            next_token = page.get("NextToken")
+            if not next_token or next_token == token:
+                return
+            token = next_token
+        raise Retryable(operation, "TooManyPages", f"more than {MAX_PAGES} pages")
+
+    def list_associations(self, domain_name: str) -> Snapshot:
+        """Every association on the domain."""
+        associations: dict[str, Association] = {}
+        pages = self._pages(
+            "ListPackagesForDomain", self._client.list_packages_for_domain, DomainName=domain_name
+        )
+        for page in pages:
             for raw in page.get("DomainPackageDetailsList", []):
                 association = association_from_api(dict(raw))
                 if association is not None:
                     associations[association.package_id] = association
-            next_token = page.get("NextToken")
-            if not next_token or next_token == token:
-                return Snapshot(associations)
-            token = next_token
-        raise Retryable("ListPackagesForDomain", "TooManyPages", f"more than {MAX_PAGES} pages")
+        return Snapshot(associations)
 
     def describe_domain(self, domain_name: str) -> DomainState:
         try:
@@ -250,33 +260,20 @@ class OpenSearchPackages:
         self, package_ids: Sequence[str], *, by: str = "PackageID"
     ) -> dict[str, PackageAvailability]:
         """Status of the listed packages (or names, `by="PackageName"`), keyed by package ID;
-        ones the service does not describe are absent."""
+        ones the service does not know (ResourceNotFoundException) are absent."""
         found: dict[str, PackageAvailability] = {}
-        token: str | None = None
-        for _ in range(MAX_PAGES):
-            kwargs: dict[str, Any] = {
-                "Filters": [{"Name": by, "Value": list(package_ids)}],
-                "MaxResults": PAGE_SIZE,
-            }
-            if token:
-                kwargs["NextToken"] = token
-            try:
-                page = self._client.describe_packages(**kwargs)
-            except (ClientError, BotoCoreError) as error:
-                classified = _classify("DescribePackages", error)
-                if isinstance(classified, Rejected) and classified.code in (
-                    "ResourceNotFoundException",
-                    "AccessDeniedException",
-                ):
-                    return found  # the association call will judge these packages itself
-                raise classified from error
-            for raw in page.get("PackageDetailsList", []):
-                package_id = str(raw.get("PackageID", ""))
-                found[package_id] = package_from_api(dict(raw))
-            next_token = page.get("NextToken")
-            if not next_token or next_token == token:
-                break
-            token = next_token
+        pages = self._pages(
+            "DescribePackages",
+            self._client.describe_packages,
+            Filters=[{"Name": by, "Value": list(package_ids)}],
+        )
+        try:
+            for page in pages:
+                for raw in page.get("PackageDetailsList", []):
+                    found[str(raw.get("PackageID", ""))] = package_from_api(dict(raw))
+        except Rejected as error:
+            if error.code != "ResourceNotFoundException":
+                raise
         return found
 
     def associate(
@@ -381,20 +378,11 @@ class OpenSearchPackageStore(OpenSearchPackages):
 
     def domains_using(self, package_id: str) -> dict[str, str]:
         """Domain name → association status, for every domain the package is associated with."""
-        domains: dict[str, str] = {}
-        token: str | None = None
-        for _ in range(MAX_PAGES):
-            kwargs: dict[str, Any] = {"PackageID": package_id, "MaxResults": PAGE_SIZE}
-            if token:
-                kwargs["NextToken"] = token
-            try:
-                page = self._client.list_domains_for_package(**kwargs)
-            except (ClientError, BotoCoreError) as error:
-                raise _classify("ListDomainsForPackage", error) from error
-            for raw in page.get("DomainPackageDetailsList", []):
-                domains[str(raw.get("DomainName", ""))] = str(raw.get("DomainPackageStatus", ""))
-            next_token = page.get("NextToken")
-            if not next_token or next_token == token:
-                break
-            token = next_token
-        return domains
+        pages = self._pages(
+            "ListDomainsForPackage", self._client.list_domains_for_package, PackageID=package_id
+        )
+        return {
+            str(raw.get("DomainName", "")): str(raw.get("DomainPackageStatus", ""))
+            for page in pages
+            for raw in page.get("DomainPackageDetailsList", [])
+        }
