@@ -37,16 +37,35 @@ RECIPE_VERSION = "opensearch-packages-bundle/2"
 #: default configuration) are all kept.
 BOTOCORE_SERVICES = ("events", "lambda", "logs", "opensearch", "sso", "sso-oidc", "sts")
 
+#: pip's ``--platform`` machine name for each Lambda architecture.
+_PIP_MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
+_RUNTIME_PREFIX = "python"
+
+
+def _pip_python_version(runtime: lambda_.Runtime) -> str:
+    """``--python-version`` for ``runtime``, e.g. ``"3.14"`` for ``python3.14``."""
+    if not runtime.name.startswith(_RUNTIME_PREFIX):
+        raise ValueError(f"not a Python runtime: {runtime.name!r}")
+    return runtime.name.removeprefix(_RUNTIME_PREFIX)
+
+
+def _pip_platform(architecture: lambda_.Architecture) -> str:
+    """``--platform`` for ``architecture``, e.g. ``"manylinux2014_aarch64"`` for ``arm64``."""
+    return f"manylinux2014_{_PIP_MACHINES[architecture.name]}"
+
+
+#: Derived from ``RUNTIME`` and ``ARCHITECTURE`` (which also feed the asset hash) so that the
+#: wheels pip picks always match the function's runtime and architecture.
 _PIP_TARGET_OPTIONS = (
     "--no-deps",
     "--no-compile",
     "--only-binary=:all:",
     "--platform",
-    "manylinux2014_aarch64",
+    _pip_platform(ARCHITECTURE),
     "--implementation",
     "cp",
     "--python-version",
-    "3.14",
+    _pip_python_version(RUNTIME),
     "--quiet",
     "--disable-pip-version-check",
 )
