@@ -111,6 +111,16 @@ class PackageAvailability:
     name: str = ""
     available_version: str = ""
 
+    def failure(self, fallback_message: str) -> PackageFailure:
+        """This package's failed status in the service's words (`fallback_message` when the
+        service gave no ErrorDetails)."""
+        return PackageFailure(
+            package_id=self.package_id,
+            status=self.status,
+            error_type=self.error.error_type if self.error else self.status,
+            error_message=self.error.error_message if self.error else fallback_message,
+        )
+
 
 @dataclass(frozen=True)
 class PackageFailure:

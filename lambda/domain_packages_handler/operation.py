@@ -64,7 +64,6 @@ class Waiting:
     runtime: Runtime
     poll: PollSchedule = field(default_factory=PollSchedule, kw_only=True)
     backoff: Backoff = field(default_factory=Backoff, kw_only=True)
-    last_pending: tuple[Pending, ...] = field(default=(), kw_only=True)
     ADVICE: ClassVar[Mapping[str, str]] = {}
 
     @property
@@ -103,7 +102,6 @@ class Waiting:
 
     def _wait(self, pending: tuple[Pending, ...], seconds: float) -> None:
         """Sleep before the next look, unless the deadline or the invocation's end comes first."""
-        self.last_pending = pending
         now = self.runtime.now()
         if now >= self.progress.deadline:
             log_event("timed_out", on=self.where, elapsed=self._elapsed(), pending=pending)

@@ -12,18 +12,22 @@ Wire format (written by the Package construct):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .model import PACKAGE_PREPARING, PackageAvailability, PackageFailure, Pending
+from .model import PackageAvailability, PackageFailure, Pending
 from .plan import Done, Fail, Wait
-from .properties import InvalidProperties, parse_timeout
+from .properties import (
+    DOMAIN_NAME_PATTERN,
+    PACKAGE_ID_PATTERN,
+    InvalidProperties,
+    parse_timeout,
+)
 
-PACKAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]{2,27}$")
+# The service gives package names the same rule as domain names.
+PACKAGE_NAME_PATTERN = DOMAIN_NAME_PATTERN
 PACKAGE_TYPES = frozenset({"TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG"})
-PACKAGE_ID_PATTERN = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
 GONE_STATUSES = frozenset({"DELETED"})
 BROKEN_STATUSES = frozenset({"COPY_FAILED", "VALIDATION_FAILED", "DELETE_FAILED"})
 
@@ -90,17 +94,6 @@ def is_package_id(value: str) -> bool:
     return bool(PACKAGE_ID_PATTERN.match(value))
 
 
-def _failure(package: PackageAvailability) -> PackageFailure:
-    return PackageFailure(
-        package_id=package.package_id,
-        status=package.status,
-        error_type=package.error.error_type if package.error else package.status,
-        error_message=package.error.error_message
-        if package.error
-        else f"the package is {package.status}",
-    )
-
-
 def available_decision(
     package: PackageAvailability | None, previous_version: str | None
 ) -> Done | Wait | Fail:
@@ -108,15 +101,14 @@ def available_decision(
     if package is None:
         return Wait((Pending("package", "not described yet"),))
     if package.status in BROKEN_STATUSES or package.status in GONE_STATUSES:
-        return Fail((_failure(package),))
+        return Fail((package.failure(f"the package is {package.status}"),))
     if package.status == "AVAILABLE":
         if previous_version and package.available_version == previous_version:
             return Wait(
                 (Pending(package.package_id, f"AVAILABLE at {previous_version}, not updated yet"),)
             )
         return Done()
-    state = package.status if package.status in PACKAGE_PREPARING else package.status or "?"
-    return Wait((Pending(package.package_id, state),))
+    return Wait((Pending(package.package_id, package.status or "?"),))
 
 
 def in_use_decision(domains: Mapping[str, str]) -> Fail | Wait | None:
@@ -138,7 +130,7 @@ def gone_decision(package: PackageAvailability | None) -> Done | Wait | Fail:
     if package is None or package.status in GONE_STATUSES:
         return Done()
     if package.status == "DELETE_FAILED":
-        return Fail((_failure(package),))
+        return Fail((package.failure(f"the package is {package.status}"),))
     return Wait((Pending(package.package_id, package.status),))
 
 

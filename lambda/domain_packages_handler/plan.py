@@ -350,14 +350,7 @@ def check_packages_ready(
             continue
         if package.status in PACKAGE_UNUSABLE:
             failures.append(
-                PackageFailure(
-                    package_id=package_id,
-                    status=package.status,
-                    error_type=package.error.error_type if package.error else package.status,
-                    error_message=package.error.error_message
-                    if package.error
-                    else f"the package is {package.status} and cannot be associated",
-                )
+                package.failure(f"the package is {package.status} and cannot be associated")
             )
         elif package.status in PACKAGE_PREPARING:
             pending.append(Pending(package_id, f"package {package.status}"))
@@ -396,5 +389,5 @@ def response_data(target: Target, snapshot: Snapshot) -> dict[str, str]:
 
 def physical_id(domain_name: str, stack_id: str, logical_id: str) -> str:
     """Unique per resource and domain, stable while the domain stays the same."""
-    stack_uuid = stack_id.rsplit("/", 1)[-1] if "/" in stack_id else stack_id
+    stack_uuid = stack_id.rsplit("/", 1)[-1]
     return f"{domain_name}:{logical_id}:{stack_uuid}"[:1024]

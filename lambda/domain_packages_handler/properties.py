@@ -41,9 +41,6 @@ class ResourceSpec:
     def package_ids(self) -> tuple[str, ...]:
         return tuple(p.package_id for p in self.packages)
 
-    def by_id(self) -> dict[str, DesiredPackage]:
-        return {p.package_id: p for p in self.packages}
-
 
 def parse_bool(value: Any, what: str) -> bool | None:
     """CloudFormation turns booleans into "true"/"false"; direct invocations may not."""
