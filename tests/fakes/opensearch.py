@@ -761,23 +761,14 @@ class FakeOpenSearch(FakeServer):
     def _op_ListPackagesForDomain(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         now = self._advance()
         domain = self._require_domain(params.get("DomainName"))
-        max_results = params.get("MaxResults", _MAX_PAGE)
-        if not isinstance(max_results, int) or not 1 <= max_results <= _MAX_PAGE:
-            raise _ApiError(
-                "ValidationException",
-                f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to "
-                f"satisfy constraint: Member must have value less than or equal to {_MAX_PAGE}",
-            )
-        limit = min(max_results, self.page_size) if self.page_size else max_results
-        entries = list(domain.associations.values())
-        start = self._decode_token(params.get("NextToken"), f"list:{domain.name}")
-        page = entries[start : start + limit]
-        result: dict[str, Any] = {
-            "DomainPackageDetailsList": [self._details(domain, a, now) for a in page]
-        }
-        if start + limit < len(entries):
-            result["NextToken"] = self._encode_token(start + limit, f"list:{domain.name}")
-        return result
+        entries = [self._details(domain, a, now) for a in domain.associations.values()]
+        return self._page(
+            entries,
+            "DomainPackageDetailsList",
+            params,
+            f"list:{domain.name}",
+            page_size=self.page_size,
+        )
 
     def _op_DescribePackages(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         now = self._advance()
@@ -793,9 +784,7 @@ class FakeOpenSearch(FakeServer):
             if not isinstance(values, list) or not values:
                 raise _ApiError("ValidationException", f"Filter {name} needs at least one value")
             wanted.append((str(name), [str(v) for v in values]))
-        max_results = params.get("MaxResults", _MAX_PAGE)
-        if not isinstance(max_results, int) or not 1 <= max_results <= _MAX_PAGE:
-            raise _ApiError("ValidationException", f"MaxResults must be 1..{_MAX_PAGE}")
+        self._max_results(params)  # a bad MaxResults is refused before any lookup
         for name, values in wanted:
             if name == "PackageID" and not any(v in self._packages for v in values):
                 # What Terraform's provider expects of the real service for a missing (or
@@ -808,11 +797,7 @@ class FakeOpenSearch(FakeServer):
             for p in self._packages.values()
             if all(self._package_field(p, name, now) in values for name, values in wanted)
         ]
-        start = self._decode_token(params.get("NextToken"), "describe")
-        result: dict[str, Any] = {"PackageDetailsList": matching[start : start + max_results]}
-        if start + max_results < len(matching):
-            result["NextToken"] = self._encode_token(start + max_results, "describe")
-        return result
+        return self._page(matching, "PackageDetailsList", params, "describe")
 
     def _op_CreatePackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         now = self._advance()
@@ -1257,16 +1242,31 @@ class FakeOpenSearch(FakeServer):
                 return package_id
 
     def _page(
-        self, entries: list[dict[str, Any]], list_key: str, params: dict[str, Any], scope: str
+        self,
+        entries: list[dict[str, Any]],
+        list_key: str,
+        params: dict[str, Any],
+        scope: str,
+        *,
+        page_size: int | None = None,
     ) -> dict[str, Any]:
+        """One page of `entries` from the request's NextToken on: at most MaxResults entries, and
+        at most `page_size` when set (a service may answer short pages whatever MaxResults asks).
+        """
+        max_results = self._max_results(params)
+        limit = min(max_results, page_size) if page_size else max_results
+        start = self._decode_token(params.get("NextToken"), scope)
+        result: dict[str, Any] = {list_key: entries[start : start + limit]}
+        if start + limit < len(entries):
+            result["NextToken"] = self._encode_token(start + limit, scope)
+        return result
+
+    @staticmethod
+    def _max_results(params: dict[str, Any]) -> int:
         max_results = params.get("MaxResults", _MAX_PAGE)
         if not isinstance(max_results, int) or not 1 <= max_results <= _MAX_PAGE:
             raise _ApiError("ValidationException", f"MaxResults must be 1..{_MAX_PAGE}")
-        start = self._decode_token(params.get("NextToken"), scope)
-        result: dict[str, Any] = {list_key: entries[start : start + max_results]}
-        if start + max_results < len(entries):
-            result["NextToken"] = self._encode_token(start + max_results, scope)
-        return result
+        return max_results
 
     # -------------------------------------------------------------------------------- helpers
 
