@@ -91,14 +91,21 @@ def source_dir() -> Path:
     return path
 
 
+def _skipped(name: str) -> bool:
+    """Whether a file or directory called ``name`` is left out of the asset (bytecode caches).
+
+    The one rule for both hashing (``_handler_files``) and copying (``bundle``), so that the
+    asset hash covers exactly the files that are bundled.
+    """
+    return name in _SKIPPED_DIRS or name.endswith(_SKIPPED_SUFFIXES)
+
+
 def _handler_files(source: Path) -> list[Path]:
     """Files of the handler package, sorted, without bytecode caches."""
     files = []
     for path in (source / HANDLER_PACKAGE).rglob("*"):
         relative = path.relative_to(source)
-        if not path.is_file() or _SKIPPED_DIRS.intersection(relative.parts):
-            continue
-        if path.name.endswith(_SKIPPED_SUFFIXES):
+        if not path.is_file() or any(_skipped(part) for part in relative.parts):
             continue
         files.append(path)
     return sorted(files, key=lambda p: p.relative_to(source).as_posix())
@@ -120,7 +127,7 @@ def asset_hash(source: Path) -> str:
 
 
 def _ignore_caches(directory: str, names: list[str]) -> set[str]:
-    return {n for n in names if n in _SKIPPED_DIRS or n.endswith(_SKIPPED_SUFFIXES)}
+    return {n for n in names if _skipped(n)}
 
 
 def bundle(source: Path, output_dir: Path) -> None:
