@@ -9,7 +9,7 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import boto3
@@ -78,7 +78,10 @@ class PackageLifecycle:
     spec: PackageSpec
     old_spec: PackageSpec | None
     physical_id: str
-    timeout_seconds: int
+
+    @property
+    def timeout_seconds(self) -> int:
+        return self.spec.timeout_seconds
 
     def operation(
         self, progress: plan.Progress, runtime: Runtime, client: Any, helper: Responder
@@ -117,7 +120,7 @@ def package_lifecycle_of(event: dict[str, Any]) -> PackageLifecycle | None:
     physical = str(event.get("PhysicalResourceId") or "")
     if request_type == "Create" or (request_type == "Update" and old is None):
         physical = plan.physical_id(spec.name, stack_id, logical_id)
-    return PackageLifecycle(request_type, spec, old, physical, spec.timeout_seconds)
+    return PackageLifecycle(request_type, spec, old, physical)
 
 
 def _stack_and_logical_id(event: dict[str, Any]) -> tuple[str, str]:
@@ -232,30 +235,28 @@ def run(event: dict[str, Any], context: Any) -> str:
     client = boto3.client("opensearch", config=CLIENT_CONFIG)
     operation = lifecycle.operation(progress, runtime, client, helper)
     clean_event = {k: v for k, v in event.items() if k != PROGRESS_KEY}
-    handed_over = threading.Event()
+    handover_lock = threading.Lock()
+    handed_over = False
+
+    def hand_over_once(progress: plan.Progress) -> bool:
+        """At most one continuation, whether the wait or the safety timer asks first: the
+        second caller waits for the first to finish, then finds the wait handed over."""
+        nonlocal handed_over
+        with handover_lock:
+            if not handed_over:
+                _hand_over(helper, clean_event, context, progress)
+                handed_over = True
+        return True
 
     def emergency_handover() -> bool:
-        if handed_over.is_set():
-            return True
         progress_now = operation.progress
-        _hand_over(
-            helper,
-            clean_event,
-            context,
-            plan.Progress.from_json(
-                {**progress_now.to_json(), "handovers": progress_now.handovers + 1}
-            ),
-        )
-        handed_over.set()
-        return True
+        return hand_over_once(replace(progress_now, handovers=progress_now.handovers + 1))
 
     helper.emergency_handover = emergency_handover
     try:
         helper.Data.update(operation.run())
     except HandOver as handover:
-        if not handed_over.is_set():
-            _hand_over(helper, clean_event, context, handover.progress)
-            handed_over.set()
+        hand_over_once(handover.progress)
     finally:
         helper.emergency_handover = None
     return operation.progress.physical_id
