@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 
 from . import package_plan, reasons
 from .logs import log_event
-from .model import PACKAGE_PREPARING, PackageAvailability, PackageFailure, Pending
+from .model import PACKAGE_PREPARING, PackageAvailability, Pending
 from .operation import OperationFailed, Waiting
 from .package_plan import PackageSpec
 from .plan import Done, Fail
@@ -184,7 +184,11 @@ class PackageOperation(Waiting):
                 continue
             decision = package_plan.in_use_decision(using)
             if isinstance(decision, Fail):
-                raise OperationFailed(self._in_use_reason(package_id, decision.failures))
+                raise OperationFailed(
+                    reasons.package_in_use(
+                        self.where, package_id, package_plan.domains_in_use(using)
+                    )
+                )
             if decision is not None:
                 self._wait(decision.pending, self.poll.next())
                 continue
@@ -209,11 +213,3 @@ class PackageOperation(Waiting):
                     reasons.package_failures(self.where, "deletion", gone.failures)
                 )
             self._wait(gone.pending, self.poll.next())
-
-    def _in_use_reason(self, package_id: str, failures: tuple[PackageFailure, ...]) -> str:
-        domains = ", ".join(f.error_message.rsplit(" ", 1)[-1] for f in failures)
-        return (
-            f"package {self.spec.name} ({package_id}) is still associated with domain(s) "
-            f"{domains}: remove it from their DomainPackages first, or keep the package with "
-            "removal_policy=RemovalPolicy.RETAIN"
-        )[:256]

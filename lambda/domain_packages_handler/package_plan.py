@@ -111,9 +111,14 @@ def available_decision(
     return Wait((Pending(package.package_id, package.status or "?"),))
 
 
+def domains_in_use(domains: Mapping[str, str]) -> list[str]:
+    """The domains (name → association status) that use the package and are not letting go."""
+    return sorted(d for d, status in domains.items() if status != "DISSOCIATING")
+
+
 def in_use_decision(domains: Mapping[str, str]) -> Fail | Wait | None:
     """Before deleting: a package some domain still uses cannot go; a dissociation can finish."""
-    using = sorted(d for d, status in domains.items() if status != "DISSOCIATING")
+    using = domains_in_use(domains)
     if using:
         return Fail(
             tuple(

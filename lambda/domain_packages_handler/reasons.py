@@ -74,6 +74,16 @@ def package_import_failed(where: str, failure: PackageFailure) -> str:
     return _fit(head, [failure.error_message], f". {advice}")
 
 
+def package_in_use(where: str, package_id: str, domains: Sequence[str]) -> str:
+    """DeletePackage would fail: name the domains and both ways out."""
+    return _fit(
+        f"{where} ({package_id}) is still associated with domain(s) ",
+        [", ".join(domains)],
+        ": remove it from their DomainPackages first, or keep the package with "
+        "removal_policy=RemovalPolicy.RETAIN",
+    )
+
+
 def timed_out(where: str, elapsed_seconds: float, pending: Sequence[Pending]) -> str:
     """The deadline passed: say what is still pending and what to do (`where`: "domain d")."""
     head = f"timed out after {int(elapsed_seconds)} s on {where} waiting for "

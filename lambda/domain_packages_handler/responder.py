@@ -12,7 +12,6 @@ crhelper's stubs omit the private hooks overridden here, hence the type-ignore c
 from __future__ import annotations
 
 import json
-import logging
 import ssl
 import threading
 import time
@@ -23,9 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from crhelper import CfnResource
 
-from .logs import log_event
-
-logger = logging.getLogger("domain_packages")
+from .logs import log_event, logger
 
 MAX_RESPONSE_BYTES = 4096
 PUT_ATTEMPTS = 6

@@ -78,3 +78,17 @@ def test_a_failed_package_import_names_the_package_status_and_what_to_do() -> No
     assert len(text) <= 256
     assert text.startswith("package synonyms-1a2b (F9) is COPY_FAILED: AccessDenied: mmm")
     assert text.endswith("Check that the source object exists and is readable, then deploy again.")
+
+
+def test_a_package_in_use_names_the_domains_and_both_ways_out() -> None:
+    text = reasons.package_in_use("package synonyms-1a2b", "F9", ["logs", "search"])
+    assert text == (
+        "package synonyms-1a2b (F9) is still associated with domain(s) logs, search: remove it "
+        "from their DomainPackages first, or keep the package with "
+        "removal_policy=RemovalPolicy.RETAIN"
+    )
+    many = reasons.package_in_use(
+        "package synonyms-1a2b", "F9", [f"domain-{n:02}" for n in range(40)]
+    )
+    assert len(many) <= 256
+    assert many.endswith("removal_policy=RemovalPolicy.RETAIN")
