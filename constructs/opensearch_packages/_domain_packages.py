@@ -27,7 +27,6 @@ from opensearch_packages._validation import (
 
 #: CloudFormation resource type of the custom resource.
 RESOURCE_TYPE = "Custom::OpenSearchDomainPackages"
-DEFAULT_TIMEOUT = Duration.hours(1)
 
 
 class DomainPackages(Construct):
@@ -93,7 +92,7 @@ class DomainPackages(Construct):
         if domain_name is not None:
             check_domain_name(domain_name)
         normalised = _normalise_packages(id, packages)
-        timeout_seconds = check_timeout(f"DomainPackages {id!r}", timeout, DEFAULT_TIMEOUT)
+        timeout_seconds = check_timeout(f"DomainPackages {id!r}", timeout)
 
         super().__init__(scope, id)
         self._packages = normalised

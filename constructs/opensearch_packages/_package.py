@@ -25,7 +25,6 @@ from opensearch_packages._validation import (
 
 #: CloudFormation resource type of the custom resource.
 RESOURCE_TYPE = "Custom::OpenSearchPackage"
-DEFAULT_TIMEOUT = Duration.hours(1)
 DEFAULT_PACKAGE_TYPE = "TXT-DICTIONARY"
 #: Hex digits of the hash in a derived package name, and in the alias DomainPackages uses.
 _HASH_LENGTH = 8
@@ -92,7 +91,7 @@ class Package(Construct):
             check_package_name(package_name)
         _check_description(owner, description)
         removal = _removal_policy(owner, removal_policy)
-        timeout_seconds = check_timeout(owner, timeout, DEFAULT_TIMEOUT)
+        timeout_seconds = check_timeout(owner, timeout)
 
         super().__init__(scope, id)
         self._package_type = package_type

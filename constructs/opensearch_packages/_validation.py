@@ -21,6 +21,8 @@ DOMAIN_NAME_MAX_LENGTH = 28
 MAX_PACKAGES_PER_DOMAIN = 20
 #: CloudFormation's ``ServiceTimeout`` maximum for a custom resource, in seconds.
 MAX_TIMEOUT_SECONDS = 3600
+#: Timeout of a ``DomainPackages`` or ``Package`` when none is given: the maximum.
+DEFAULT_TIMEOUT = Duration.hours(1)
 #: ``PackageName`` as the service accepts it: the same rule as a domain name.
 PACKAGE_NAME_PATTERN = DOMAIN_NAME_PATTERN
 PACKAGE_NAME_MAX_LENGTH = DOMAIN_NAME_MAX_LENGTH
@@ -86,13 +88,14 @@ def _check_name(value: object, field: str, kind: str, example: str) -> str:
     return value
 
 
-def check_timeout(owner: str, timeout: object, default: Duration) -> int:
+def check_timeout(owner: str, timeout: object) -> int:
     """The timeout in whole seconds, 1 to 3600 (CloudFormation's ``ServiceTimeout`` range).
 
     :param owner: How error messages name the construct, e.g. ``"DomainPackages 'Search'"``.
+    :param timeout: A ``Duration``, or ``None`` for ``DEFAULT_TIMEOUT``.
     """
     if timeout is None:
-        timeout = default
+        timeout = DEFAULT_TIMEOUT
     if not isinstance(timeout, Duration):
         raise TypeError(
             f"{owner}: timeout {timeout!r} is a {type(timeout).__name__}; "
