@@ -42,9 +42,16 @@ UNSCOPED_REASON = (
     "es:DescribePackages has no resource-level permissions (the Service Authorization Reference "
     "lists no resource type for it); every other action is scoped to the domains and roles in use."
 )
+
+
+def _and_list(items: tuple[str, ...]) -> str:
+    """``"a, b and c"``."""
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+#: Built from the action lists, so that it names exactly the actions granted on ``*``.
 PACKAGE_UNSCOPED_REASON = (
-    "es:DescribePackages, es:CreatePackage, es:UpdatePackage, es:DeletePackage, "
-    "es:ListDomainsForPackage and es:GetPackageVersionHistory have no resource-level permissions "
+    f"{_and_list(UNSCOPED_ACTIONS + PACKAGE_ACTIONS)} have no resource-level permissions "
     "(the Service Authorization Reference defines no package resource type); the domain actions, "
     "iam:PassRole and s3:GetObject are scoped to the domains, roles and package objects in use."
 )
@@ -148,7 +155,8 @@ class DomainPackagesHandler(Construct):
         if PACKAGE_ACTIONS[0] in self._unscoped_statement.actions:
             return
         self._unscoped_statement.add_actions(*PACKAGE_ACTIONS)
-        # Same finding, same construct: this acknowledgement replaces the first one's reason.
+        # Same finding, same construct: the first acknowledgement stays recorded too (each is its
+        # own metadata entry); this one's reason also covers the package actions just granted.
         self._acknowledge_unscoped(PACKAGE_UNSCOPED_REASON)
 
     def allow_read_object(self, object_arn: str) -> None:
