@@ -82,6 +82,7 @@ class PackageOperation(Waiting):
 
     def _create(self) -> dict[str, str]:
         package_id = self.progress.extra.get("package_id", "")
+        created: PackageAvailability | None = None
         while not package_id:
             try:
                 created = self.store.create_package(
@@ -105,7 +106,7 @@ class PackageOperation(Waiting):
         self._remember(package_id=package_id)
         self.progress = replace(self.progress, physical_id=package_id)
         self.on_physical_id(package_id)
-        return self._await_available(package_id, previous=None)
+        return self._await_available(package_id, previous=None, submitted=created)
 
     def _adopt(self, error: ServiceError) -> str:
         """A package of this name exists: ours from an earlier attempt, or someone else's."""
@@ -119,6 +120,7 @@ class PackageOperation(Waiting):
         return existing.package_id
 
     def _update(self, package_id: str) -> dict[str, str]:
+        updated: PackageAvailability | None = None
         while "previous_version" not in self.progress.extra:
             before = self._describe(package_id)
             if before is None:
@@ -133,7 +135,7 @@ class PackageOperation(Waiting):
                 self._wait((Pending(package_id, before.status),), self.poll.next())
                 continue
             try:
-                self.store.update_package(
+                updated = self.store.update_package(
                     package_id,
                     bucket=self.spec.bucket,
                     key=self.spec.key,
@@ -147,10 +149,18 @@ class PackageOperation(Waiting):
                 raise self._rejected(
                     f"updating from s3://{self.spec.bucket}/{self.spec.key}", error
                 ) from error
-        return self._await_available(package_id, previous=self.progress.extra["previous_version"])
+        return self._await_available(
+            package_id, previous=self.progress.extra["previous_version"], submitted=updated
+        )
 
-    def _await_available(self, package_id: str, previous: str | None) -> dict[str, str]:
+    def _await_available(
+        self, package_id: str, previous: str | None, submitted: PackageAvailability | None = None
+    ) -> dict[str, str]:
+        """Poll until AVAILABLE on a new version. `submitted` is what CreatePackage or
+        UpdatePackage just answered: the import has only started, so the first look waits."""
         self.poll.reset()
+        if submitted is not None:
+            self._wait((Pending(package_id, submitted.status or "submitted"),), self.poll.next())
         while True:
             package = self._describe(package_id)
             decision = package_plan.available_decision(package, previous)
