@@ -190,10 +190,7 @@ class _Version:
 class _Import:
     """A CreatePackage/UpdatePackage being copied and validated: what becomes of it at ready_at."""
 
-    source: tuple[str, str]
     commit_message: str
-    failure: tuple[str, str] | None
-    """(ErrorType, ErrorMessage) when it ends in the package's failed final_status."""
 
 
 @dataclass
@@ -212,13 +209,16 @@ class _Package:
     association_seconds: float | None = None
     dissociation_seconds: float | None = None
     description: str = ""
-    source: tuple[str, str] | None = None
-    """(bucket, key) of the available version, for packages made by CreatePackage."""
     pending: _Import | None = None
     error: tuple[str, str] | None = None
     """ErrorDetails shown while the package is in a failed status (None: a generic one)."""
     history: list[_Version] = field(default_factory=list)
     deleting_until: float | None = None
+
+    @property
+    def aws_owned(self) -> bool:
+        """G-prefixed packages belong to AWS: never counted, updated or deleted as custom ones."""
+        return self.package_id.startswith("G")
 
     def status(self, now: float) -> str:
         """DELETING once deletion started; else COPYING for the first half of the wait,
@@ -422,10 +422,6 @@ class FakeOpenSearch(FakeServer):
         with self._lock:
             self._objects[(bucket, key)] = bytes(body)
 
-    def delete_object(self, bucket: str, key: str) -> None:
-        with self._lock:
-            self._objects.pop((bucket, key), None)
-
     def fail_validation(
         self,
         bucket: str,
@@ -527,11 +523,6 @@ class FakeOpenSearch(FakeServer):
         with self._lock:
             self._dissociation_failures[package_id] = _Failure(error_type, message, times)
 
-    def clear_failures(self) -> None:
-        with self._lock:
-            self._association_failures.clear()
-            self._dissociation_failures.clear()
-
     # -------------------------------------------------------------------------- fault injection
 
     def inject(self, operation_name: str, kind: FaultKind, times: int = 1) -> None:
@@ -551,10 +542,6 @@ class FakeOpenSearch(FakeServer):
     def pending_faults(self, operation_name: str) -> int:
         with self._lock:
             return len(self._faults.get(operation_name, ()))
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
 
     def set_latency(self, latency: tuple[float, float] | None, seed: int = 0) -> None:
         """Uniform random delay (min, max seconds) before each answer, from a seeded generator."""
@@ -588,9 +575,9 @@ class FakeOpenSearch(FakeServer):
     def associations(self, domain: str) -> list[dict[str, Any]]:
         """The domain's DomainPackageDetails as ListPackagesForDomain would return them now."""
         with self._lock:
-            now = self._advance()
+            self._advance()
             target = self._domain_or_key_error(domain)
-            return [self._details(target, a, now) for a in target.associations.values()]
+            return [self._details(target, a) for a in target.associations.values()]
 
     def association_status(self, domain: str, package_id: str) -> str | None:
         """DomainPackageStatus of one association now, or None when there is none."""
@@ -759,9 +746,9 @@ class FakeOpenSearch(FakeServer):
         return {"DomainPackageDetails": details[0]}
 
     def _op_ListPackagesForDomain(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        now = self._advance()
+        self._advance()
         domain = self._require_domain(params.get("DomainName"))
-        entries = [self._details(domain, a, now) for a in domain.associations.values()]
+        entries = [self._details(domain, a) for a in domain.associations.values()]
         return self._page(
             entries,
             "DomainPackageDetailsList",
@@ -832,7 +819,7 @@ class FakeOpenSearch(FakeServer):
         source = self._read_source(params)
         if any(p.name == name for p in self._packages.values()):
             raise _ApiError("ResourceAlreadyExistsException", f"Package {name} already exists")
-        custom = [p for p in self._packages.values() if not p.package_id.startswith("G")]
+        custom = [p for p in self._packages.values() if not p.aws_owned]
         if len(custom) >= self.max_custom_packages:
             raise _ApiError(
                 "LimitExceededException",
@@ -861,7 +848,7 @@ class FakeOpenSearch(FakeServer):
         package_id = params.get("PackageID")
         self._validate_package_id(package_id)
         package = self._require_package(str(package_id))
-        if package.package_id.startswith("G"):
+        if package.aws_owned:
             raise _ApiError(
                 "ValidationException", f"Package {package_id} is owned by AWS and cannot be updated"
             )
@@ -887,7 +874,7 @@ class FakeOpenSearch(FakeServer):
         package_id = params.get("PackageID")
         self._validate_package_id(package_id)
         package = self._require_package(str(package_id))
-        if package.package_id.startswith("G"):
+        if package.aws_owned:
             raise _ApiError(
                 "ValidationException", "Operation not allowed. This package cannot be deleted."
             )
@@ -908,12 +895,12 @@ class FakeOpenSearch(FakeServer):
         return {"PackageDetails": self._package_details(package, now)}
 
     def _op_ListDomainsForPackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        now = self._advance()
+        self._advance()
         package_id = params.get("PackageID")
         self._validate_package_id(package_id)
         package = self._require_package(str(package_id))
         entries = [
-            self._details(domain, domain.associations[package.package_id], now)
+            self._details(domain, domain.associations[package.package_id])
             for domain in self._domains.values()
             if package.package_id in domain.associations
         ]
@@ -1049,7 +1036,7 @@ class FakeOpenSearch(FakeServer):
             association.planned_failure = self._take_failure(self._association_failures, package_id)
             association.error = None
             association.last_updated = now
-            details.append(self._details(domain, association, now))
+            details.append(self._details(domain, association))
         return details
 
     def _dissociate(self, domain_name: Any, package_ids: list[Any]) -> list[dict[str, Any]]:
@@ -1087,17 +1074,13 @@ class FakeOpenSearch(FakeServer):
             package = self._packages.get(package_id)
             association.status = "DISSOCIATING"
             association.pending = "dissociate"
-            association.pending_until = now + (
-                self._dissociation_seconds(package)
-                if package is not None
-                else self.dissociation_seconds
-            )
+            association.pending_until = now + self._dissociation_seconds(package)
             association.planned_failure = self._take_failure(
                 self._dissociation_failures, package_id
             )
             association.error = None
             association.last_updated = now
-        return [self._details(domain, domain.associations[p], now) for p in package_ids]
+        return [self._details(domain, domain.associations[p]) for p in package_ids]
 
     def _require_idle(self, domain: _Domain, now: float) -> None:
         busy = [a.package_id for a in domain.associations.values() if a.pending is not None]
@@ -1137,9 +1120,8 @@ class FakeOpenSearch(FakeServer):
                 continue
             package.pending = None
             package.updated_epoch = self._epoch(package.ready_at)
-            if pending.failure is None:
+            if package.final_status == "AVAILABLE":
                 package.version = f"v{self._version_number(package) + 1}"
-                package.source = pending.source
                 package.history.append(
                     _Version(package.version, pending.commit_message, package.updated_epoch)
                 )
@@ -1212,13 +1194,12 @@ class FakeOpenSearch(FakeServer):
         """COPYING → VALIDATING over `package_processing_seconds`, then AVAILABLE with a new
         version, or the scripted failed status (the available version stays what it was)."""
         scripted = self._import_failures.get(source)
-        failure = None if scripted is None else (scripted[1], scripted[2])
         package.final_status = "AVAILABLE" if scripted is None else scripted[0]
-        package.error = failure
+        package.error = None if scripted is None else (scripted[1], scripted[2])
         package.phase_start = now
         package.ready_at = now + self.package_processing_seconds
         package.updated_epoch = self._epoch(now)
-        package.pending = _Import(source, commit_message, failure)
+        package.pending = _Import(commit_message)
 
     @staticmethod
     def _version_number(package: _Package) -> int:
@@ -1273,17 +1254,19 @@ class FakeOpenSearch(FakeServer):
     def _epoch(self, clock_time: float) -> float:
         return round(clock_time + self._epoch_offset, 3)
 
-    def _association_seconds(self, package: _Package) -> float:
-        if package.association_seconds is not None:
+    def _association_seconds(self, package: _Package | None) -> float:
+        """The package's own association time, else the fake's default (also for a gone one)."""
+        if package is not None and package.association_seconds is not None:
             return package.association_seconds
         return self.association_seconds
 
-    def _dissociation_seconds(self, package: _Package) -> float:
-        if package.dissociation_seconds is not None:
+    def _dissociation_seconds(self, package: _Package | None) -> float:
+        """The package's own dissociation time, else the fake's default (also for a gone one)."""
+        if package is not None and package.dissociation_seconds is not None:
             return package.dissociation_seconds
         return self.dissociation_seconds
 
-    def _details(self, domain: _Domain, association: _Association, now: float) -> dict[str, Any]:
+    def _details(self, domain: _Domain, association: _Association) -> dict[str, Any]:
         package = self._packages.get(association.package_id)
         package_type = package.package_type if package is not None else "TXT-DICTIONARY"
         return {
@@ -1316,7 +1299,7 @@ class FakeOpenSearch(FakeServer):
             "PackageStatus": status,
             "CreatedAt": package.created_epoch,
             "LastUpdatedAt": package.updated_epoch,
-            "PackageOwner": "AWS" if package.package_id.startswith("G") else ACCOUNT_ID,
+            "PackageOwner": "AWS" if package.aws_owned else ACCOUNT_ID,
         }
         if package.version:
             details["AvailablePackageVersion"] = package.version
@@ -1350,7 +1333,7 @@ class FakeOpenSearch(FakeServer):
             return package.package_type
         if name == "EngineVersion":
             return package.engine_version
-        return "AWS" if package.package_id.startswith("G") else ACCOUNT_ID
+        return "AWS" if package.aws_owned else ACCOUNT_ID
 
     @staticmethod
     def _encode_token(offset: int, scope: str) -> str:
