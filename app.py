@@ -14,6 +14,7 @@ Context:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -216,12 +217,14 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
     app = app or cdk.App()
     domain_name = str(app.node.try_get_context("domainName") or DEFAULT_DOMAIN_NAME)
     raw_ids = app.node.try_get_context("packageIds")
+    # A list (cdk.json, App(context=...)) or a comma-separated string (``-c packageIds=...``).
     if raw_ids is None:
-        package_ids: list[str] = []
+        items: Sequence[object] = ()
     elif isinstance(raw_ids, list):
-        package_ids = [str(i).strip() for i in raw_ids if str(i).strip()]
+        items = raw_ids
     else:
-        package_ids = [i.strip() for i in str(raw_ids).split(",") if i.strip()]
+        items = str(raw_ids).split(",")
+    package_ids = [stripped for stripped in (str(i).strip() for i in items) if stripped]
     ExampleStack(app, "OpenSearchPackagesExample", domain_name=domain_name, package_ids=package_ids)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app
