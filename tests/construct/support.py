@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
+from aws_cdk.assertions import Template
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_STACK = "OpenSearchPackagesExample"
 
@@ -38,6 +41,54 @@ def only_resource_of_type(template: dict[str, Any], type_: str) -> tuple[str, di
     found = resources_of_type(template, type_)
     assert len(found) == 1, f"expected one {type_}, found {sorted(found)}"
     return next(iter(found.items()))
+
+
+def template_of(stack: cdk.Stack) -> dict[str, Any]:
+    return dict(Template.from_stack(stack).to_json())
+
+
+def default_policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statements of the handler role's default policy."""
+    policies = resources_of_type(template, "AWS::IAM::Policy")
+    (policy,) = [p for k, p in policies.items() if "ServiceRoleDefaultPolicy" in k]
+    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def validation_violations(outdir: Path) -> list[dict[str, Any]]:
+    """Violations in the policy validation report that cdk-nag 3 (a validation plugin) writes."""
+    report = json.loads((outdir / "validation-report.json").read_text())
+    violations: list[dict[str, Any]] = [
+        violation
+        for plugin in report["pluginReports"]
+        for violation in plugin.get("violations", [])
+    ]
+    return violations
+
+
+def is_known_cdk_finding(rule_id: str, path: list[Any], resources: dict[str, Any]) -> bool:
+    """W3005 on a Lambda function's DependsOn its own role, which its Role property already
+    references: CDK adds that DependsOn itself (aws/aws-cdk#24578)."""
+    if rule_id != "W3005" or len(path) != 4 or path[0] != "Resources" or path[2] != "DependsOn":
+        return False
+    resource = resources[path[1]]
+    if resource["Type"] != "AWS::Lambda::Function":
+        return False
+    role = resource["Properties"]["Role"]
+    return bool(role == {"Fn::GetAtt": [resource["DependsOn"][path[3]], "Arn"]})
+
+
+def unexpected_lint_findings(template_file: Path) -> list[str]:
+    """cfn-lint's findings on a synthesised template, less the known CDK ones, as
+    ``"<rule> <path>: <message>"`` lines."""
+    from cfnlint.api import lint_file  # ~0.5 s to import: only the tests that lint pay for it
+
+    resources = json.loads(template_file.read_text())["Resources"]
+    return [
+        f"{m.rule.id} {m.path_string}: {m.message}"
+        for m in lint_file(template_file)
+        if not is_known_cdk_finding(m.rule.id, list(m.path), resources)
+    ]
 
 
 def pinned_versions(requirements: Path) -> dict[str, str]:

@@ -13,8 +13,6 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
-from aws_cdk.assertions import Template
-from cfnlint.api import lint_file
 
 import app as example_app
 from tests.construct.support import (
@@ -22,17 +20,31 @@ from tests.construct.support import (
     REPO_ROOT,
     Synthesised,
     only_resource_of_type,
+    template_of,
+    unexpected_lint_findings,
+    validation_violations,
 )
 
 CUSTOM = "Custom::OpenSearchDomainPackages"
 PACKAGE = "Custom::OpenSearchPackage"
 
 
-def example_template(context: dict[str, Any]) -> dict[str, Any]:
-    app = example_app.build_app(cdk.App(context={"aws:cdk:bundling-stacks": [], **context}))
+def unbundled_example(
+    outdir: Path | None = None, context: dict[str, Any] | None = None
+) -> tuple[cdk.App, cdk.Stack]:
+    """The example app built without asset bundling (into `outdir` if given), and its stack."""
+    settings: dict[str, Any] = {"context": {"aws:cdk:bundling-stacks": [], **(context or {})}}
+    if outdir is not None:
+        settings["outdir"] = str(outdir)
+    app = example_app.build_app(cdk.App(**settings))
     stack = app.node.find_child(EXAMPLE_STACK)
     assert isinstance(stack, cdk.Stack)
-    return dict(Template.from_stack(stack).to_json())
+    return app, stack
+
+
+def example_template(context: dict[str, Any]) -> dict[str, Any]:
+    _, stack = unbundled_example(context=context)
+    return template_of(stack)
 
 
 def test_example_is_environment_agnostic(example_synth: Synthesised) -> None:
@@ -121,7 +133,7 @@ def test_example_outputs_give_the_analyzer_settings(example_synth: Synthesised) 
     assert settings["mappings"]["properties"]["text"]["search_analyzer"] == "synonyms_search"
 
 
-def test_example_context(example_synth: Synthesised) -> None:
+def test_example_context() -> None:
     template = example_template({"domainName": "my-search", "packageIds": "F1, G2,pkg-0a"})
     _, domain = only_resource_of_type(template, "AWS::OpenSearchService::Domain")
     assert domain["Properties"]["DomainName"] == "my-search"
@@ -141,17 +153,6 @@ def test_example_rejects_invalid_context() -> None:
         example_template({"packageIds": "F1,x1"})
 
 
-def validation_violations(outdir: Path) -> list[dict[str, Any]]:
-    """Violations in the policy validation report that cdk-nag 3 (a validation plugin) writes."""
-    report = json.loads((outdir / "validation-report.json").read_text())
-    violations: list[dict[str, Any]] = [
-        violation
-        for plugin in report["pluginReports"]
-        for violation in plugin.get("violations", [])
-    ]
-    return violations
-
-
 def test_cdk_nag_reports_nothing_unacknowledged(example_synth: Synthesised) -> None:
     # synth raises on any finding (error or warning); the report confirms it is empty
     assert validation_violations(example_synth.outdir) == []
@@ -159,11 +160,7 @@ def test_cdk_nag_reports_nothing_unacknowledged(example_synth: Synthesised) -> N
 
 def test_cdk_nag_does_check_the_example(tmp_path: Path) -> None:
     """Control: the same app with a non-compliant resource added fails synthesis."""
-    app = example_app.build_app(
-        cdk.App(outdir=str(tmp_path), context={"aws:cdk:bundling-stacks": []})
-    )
-    stack = app.node.find_child(EXAMPLE_STACK)
-    assert isinstance(stack, cdk.Stack)
+    app, stack = unbundled_example(tmp_path)
     sqs.Queue(stack, "UncheckedQueue")
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         app.synth()
@@ -175,11 +172,7 @@ def test_cdk_nag_does_check_the_example(tmp_path: Path) -> None:
 def test_library_acknowledgements_do_not_hide_user_findings(tmp_path: Path) -> None:
     """The handler's acknowledged IAM5[Resource::*] (the package actions) applies to the
     handler's policy only: the same finding on a user's policy still fails synthesis."""
-    app = example_app.build_app(
-        cdk.App(outdir=str(tmp_path), context={"aws:cdk:bundling-stacks": []})
-    )
-    stack = app.node.find_child(EXAMPLE_STACK)
-    assert isinstance(stack, cdk.Stack)
+    app, stack = unbundled_example(tmp_path)
     role = iam.Role(stack, "UserRole", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
     role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"]))
     with pytest.raises(RuntimeError, match="ValidationFailed"):
@@ -191,28 +184,9 @@ def test_library_acknowledgements_do_not_hide_user_findings(tmp_path: Path) -> N
     ]
 
 
-def is_known_cdk_finding(rule_id: str, path: list[Any], resources: dict[str, Any]) -> bool:
-    """W3005 on a Lambda function's DependsOn its own role, which its Role property already
-    references: CDK adds that DependsOn itself (aws/aws-cdk#24578)."""
-    if rule_id != "W3005" or len(path) != 4 or path[0] != "Resources" or path[2] != "DependsOn":
-        return False
-    resource = resources[path[1]]
-    if resource["Type"] != "AWS::Lambda::Function":
-        return False
-    role = resource["Properties"]["Role"]
-    return bool(role == {"Fn::GetAtt": [resource["DependsOn"][path[3]], "Arn"]})
-
-
 def test_cfn_lint_is_clean_except_known_cdk_warnings(example_synth: Synthesised) -> None:
     template_file = example_synth.outdir / f"{EXAMPLE_STACK}.template.json"
-    resources = example_synth.template["Resources"]
-    matches = lint_file(template_file)
-    unexpected = [
-        f"{m.rule.id} {m.path_string}: {m.message}"
-        for m in matches
-        if not is_known_cdk_finding(m.rule.id, list(m.path), resources)
-    ]
-    assert unexpected == []
+    assert unexpected_lint_findings(template_file) == []
 
 
 def require_node_modules(path: Path) -> None:
@@ -234,13 +208,7 @@ def test_example_under_recommended_feature_flags(tmp_path: Path) -> None:
     context = {**flags, "aws:cdk:bundling-stacks": []}
     example_app.build_app(cdk.App(outdir=str(tmp_path), context=context)).synth()
     assert validation_violations(tmp_path) == []
-    template = json.loads((tmp_path / f"{EXAMPLE_STACK}.template.json").read_text())
-    findings = [
-        f"{m.rule.id} {m.path_string}: {m.message}"
-        for m in lint_file(tmp_path / f"{EXAMPLE_STACK}.template.json")
-        if not is_known_cdk_finding(m.rule.id, list(m.path), template["Resources"])
-    ]
-    assert findings == []
+    assert unexpected_lint_findings(tmp_path / f"{EXAMPLE_STACK}.template.json") == []
 
 
 @pytest.mark.slow

@@ -11,17 +11,21 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration, RemovalPolicy, Validations
 from aws_cdk import aws_s3 as s3
-from aws_cdk.assertions import Template
 from cdk_nag import AwsSolutionsChecks
-from cfnlint.api import lint_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opensearch_packages import DomainPackages, Package, PackageAssociation
 from opensearch_packages._package import derive_package_name
 from opensearch_packages._validation import PACKAGE_NAME_PATTERN
-from tests.construct.support import only_resource_of_type, resources_of_type
-from tests.construct.test_construct_example import is_known_cdk_finding, validation_violations
+from tests.construct.support import (
+    default_policy_statements,
+    only_resource_of_type,
+    resources_of_type,
+    template_of,
+    unexpected_lint_findings,
+    validation_violations,
+)
 
 PACKAGE = "Custom::OpenSearchPackage"
 DOMAIN_PACKAGES = "Custom::OpenSearchDomainPackages"
@@ -42,17 +46,6 @@ def synonyms(tmp_path: Path) -> Path:
     path = tmp_path / "synonyms.txt"
     path.write_text("laptop, notebook\nphone, mobile, cell phone\n")
     return path
-
-
-def template_of(stack: cdk.Stack) -> dict[str, Any]:
-    return dict(Template.from_stack(stack).to_json())
-
-
-def default_policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
-    policies = resources_of_type(template, "AWS::IAM::Policy")
-    (policy,) = [p for k, p in policies.items() if "ServiceRoleDefaultPolicy" in k]
-    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
-    return statements
 
 
 def package(stack: cdk.Stack, source: str | s3.Location, **kwargs: Any) -> Package:
@@ -356,13 +349,7 @@ def test_cdk_nag_and_cfn_lint_are_clean(tmp_path: Path, synonyms: Path) -> None:
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     app.synth()
     assert validation_violations(tmp_path) == []
-    template = json.loads((tmp_path / "S.template.json").read_text())
-    findings = [
-        f"{m.rule.id} {m.path_string}: {m.message}"
-        for m in lint_file(tmp_path / "S.template.json")
-        if not is_known_cdk_finding(m.rule.id, list(m.path), template["Resources"])
-    ]
-    assert findings == []
+    assert unexpected_lint_findings(tmp_path / "S.template.json") == []
 
 
 def test_the_acknowledgement_names_the_package_actions(stack: cdk.Stack) -> None:

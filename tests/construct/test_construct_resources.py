@@ -14,7 +14,12 @@ from aws_cdk.assertions import Match, Template
 from constructs import Construct
 
 from opensearch_packages import DomainPackages, PackageAssociation
-from tests.construct.support import only_resource_of_type, resources_of_type
+from tests.construct.support import (
+    default_policy_statements,
+    only_resource_of_type,
+    resources_of_type,
+    template_of,
+)
 
 FUNCTION = "AWS::Lambda::Function"
 CUSTOM = "Custom::OpenSearchDomainPackages"
@@ -28,10 +33,6 @@ DOMAIN_ACTIONS = [
 ]
 
 
-def template_of(stack: cdk.Stack) -> dict[str, Any]:
-    return dict(Template.from_stack(stack).to_json())
-
-
 def domain(stack: cdk.Stack, id: str = "Domain", **kwargs: Any) -> opensearch.Domain:
     return opensearch.Domain(stack, id, version=opensearch.EngineVersion.OPENSEARCH_2_19, **kwargs)
 
@@ -40,13 +41,6 @@ def logical_id(stack: cdk.Stack, construct: Construct) -> str:
     child = construct.node.default_child
     assert isinstance(child, cdk.CfnElement)
     return stack.get_logical_id(child)
-
-
-def default_policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
-    policies = resources_of_type(template, "AWS::IAM::Policy")
-    (policy,) = [p for k, p in policies.items() if "ServiceRoleDefaultPolicy" in k]
-    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
-    return statements
 
 
 def statement_for(statements: list[dict[str, Any]], action: str) -> dict[str, Any]:
