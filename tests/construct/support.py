@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +44,33 @@ def only_resource_of_type(template: dict[str, Any], type_: str) -> tuple[str, di
     found = resources_of_type(template, type_)
     assert len(found) == 1, f"expected one {type_}, found {sorted(found)}"
     return next(iter(found.items()))
+
+
+def run_python_in_asset(
+    asset: Path,
+    code: str,
+    *args: str,
+    env: Mapping[str, str],
+    cwd: Path | None = None,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` as Lambda runs the handler: a fresh ``python -S -B`` (no site-packages, no
+    bytecode written), given the asset directory as ``sys.argv[1]`` and ``args`` after it; the
+    code puts the asset on ``sys.path`` itself.
+
+    ``-B`` as on Lambda (read-only /var/task), and because the asset is shared with other tests
+    and must stay free of ``__pycache__``.
+    """
+    return subprocess.run(
+        [sys.executable, "-S", "-B", "-c", code, str(asset), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=dict(env),
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
 
 
 def template_of(stack: cdk.Stack) -> dict[str, Any]:

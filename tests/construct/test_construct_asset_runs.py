@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from tests.construct.support import Synthesised
+from tests.construct.support import Synthesised, run_python_in_asset
 from tests.fakes._http import REGION
 from tests.fakes.fixtures import AwsEnv, lambda_environment
 from tests.fakes.lambda_service import FakeLambdaContext
@@ -50,25 +48,15 @@ def run_in_asset(
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.14",
         **lambda_environment(env.opensearch, env.lambda_, env.cloudformation),
     }
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-S",
-            "-B",  # as on Lambda (read-only /var/task); and the asset is shared with other tests
-            "-c",
-            RUNNER,
-            str(asset),
-            str(context.get_remaining_time_in_millis() / 1000),
-            context.function_name,
-            context.invoked_function_arn,
-            context.aws_request_id,
-        ],
-        input=json.dumps(event),
-        text=True,
-        capture_output=True,
+    completed = run_python_in_asset(
+        asset,
+        RUNNER,
+        str(context.get_remaining_time_in_millis() / 1000),
+        context.function_name,
+        context.invoked_function_arn,
+        context.aws_request_id,
         env=environment,
-        timeout=120,
-        check=False,
+        stdin=json.dumps(event),
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
 

@@ -1,17 +1,16 @@
 """The bundled asset keeps only the botocore service models its clients load, and they all work.
 
-The asset is built with the real recipe (`_bundling.bundle`), then a fresh `python -S` process with
-only the asset and the standard library on its path imports the handler, lets crhelper build its
-clients and builds the handler's own, and sends one request through each client up to the moment
-it would leave the machine (serialised, endpoint resolved, signed with fake credentials).
+The asset is the one the example app's synth bundles with the real recipe (`_bundling.bundle`), then
+a fresh `python -S` process with only the asset and the standard library on its path imports the
+handler, lets crhelper build its clients and builds the handler's own, and sends one request
+through each client up to the moment it would leave the machine (serialised, endpoint resolved,
+signed with fake credentials).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 
 from bench.cold_start import FAKE_LAMBDA_ENVIRONMENT
 from opensearch_packages import _bundling
+from tests.construct.support import Synthesised, run_python_in_asset
 
 MAX_ZIPPED_BYTES = 5 * 1024 * 1024
 TOP_LEVEL_DATA = (
@@ -69,10 +69,10 @@ print(json.dumps(urls))
 
 
 @pytest.fixture(scope="module")
-def asset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("asset")
-    _bundling.bundle(_bundling.source_dir(), output)
-    return output
+def asset(example_synth: Synthesised) -> Path:
+    """The handler asset of the session's example synth: `_bundling.bundle`'s output (local
+    bundling), shared with other tests, so read only."""
+    return example_synth.handler_asset_dir()
 
 
 @pytest.mark.slow
@@ -88,15 +88,7 @@ def test_only_the_service_models_of_the_handlers_clients_are_kept(asset: Path) -
 @pytest.mark.slow
 def test_every_client_works_from_the_trimmed_asset(asset: Path, tmp_path: Path) -> None:
     environment = {**FAKE_LAMBDA_ENVIRONMENT, "AWS_LAMBDA_FUNCTION_NAME": "f"}
-    completed = subprocess.run(
-        [sys.executable, "-S", "-c", PROBE, str(asset)],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    completed = run_python_in_asset(asset, PROBE, env=environment, cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr[-3000:]
     urls = json.loads(completed.stdout.strip().splitlines()[-1])
     assert urls == {
