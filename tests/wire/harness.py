@@ -90,11 +90,9 @@ class Stack:
         self.invoke(event)
         answer = self.env.cloudformation.wait_for_response(event["RequestId"], timeout=wait)
         self.answers.append(answer)
-        if answer["Status"] == "SUCCESS" and request_type != "Delete":
-            self.physical_id = answer["PhysicalResourceId"]
-            self.properties = properties
-        elif request_type == "Create":
-            # The rollback Delete names what the failed Create answered and carries its properties.
+        # A successful Create or Update sets what the next request names and carries; so does a
+        # failed Create: the rollback Delete names what it answered and carries its properties.
+        if request_type == "Create" or (answer["Status"] == "SUCCESS" and request_type == "Update"):
             self.physical_id = answer["PhysicalResourceId"]
             self.properties = properties
         return answer
