@@ -37,6 +37,11 @@ def env(aws_env: AwsEnv) -> AwsEnv:
     return aws_env
 
 
+def package_stack(env: AwsEnv, logical_id: str = "Synonyms") -> Stack:
+    """A Package (Custom::OpenSearchPackage) resource's life."""
+    return Stack(env, logical_id=logical_id, resource_type=PACKAGE_TYPE)
+
+
 @dataclass
 class SearchStack:
     """The two resources of one stack, driven in CloudFormation's order."""
@@ -49,7 +54,7 @@ class SearchStack:
     def of(cls, env: AwsEnv, logical_id: str = "Synonyms") -> SearchStack:
         return cls(
             env,
-            Stack(env, logical_id=logical_id, resource_type=PACKAGE_TYPE),
+            package_stack(env, logical_id),
             Stack(env, logical_id="SearchPackages"),
         )
 
@@ -94,7 +99,7 @@ def domain_view(env: AwsEnv) -> dict[str, tuple[str, str]]:
 
 def test_create_waits_for_available_and_reports_id_version_and_name(env: AwsEnv) -> None:
     started = time.monotonic()
-    answer = Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE).create(
+    answer = package_stack(env).create(
         package_props(NAME, "v1.txt", PackageDescription="Product synonyms")
     )
     assert answer["Status"] == "SUCCESS", answer
@@ -132,7 +137,7 @@ def test_the_edit_deploy_loop_applies_the_new_version_on_the_domain(env: AwsEnv)
     assert package_answer["Status"] == "SUCCESS", package_answer
     assert package_answer["PhysicalResourceId"] == package_id  # updated in place
     assert package_answer["Data"]["PackageVersion"] == "v2"
-    assert [c.operation for c in env.opensearch.calls].count("UpdatePackage") == 1
+    assert env.opensearch.count("UpdatePackage") == 1
     updated = succeeded(updated)
     assert updated["PhysicalResourceId"] == created["PhysicalResourceId"]
     assert domain_view(env) == {package_id: ("ACTIVE", "v2")}  # the domain uses the new file
@@ -201,18 +206,14 @@ def test_a_copy_failure_names_the_source_problem(env: AwsEnv) -> None:
         "Access denied to the S3 object",
         status="COPY_FAILED",
     )
-    answer = Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE).create(
-        package_props(NAME, "unreadable.txt")
-    )
+    answer = package_stack(env).create(package_props(NAME, "unreadable.txt"))
     assert answer["Status"] == "FAILED"
     assert "COPY_FAILED" in answer["Reason"]
     assert "Access denied to the S3 object" in answer["Reason"]
 
 
 def test_a_missing_source_object_fails_naming_it(env: AwsEnv) -> None:
-    answer = Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE).create(
-        package_props(NAME, "never-uploaded.txt")
-    )
+    answer = package_stack(env).create(package_props(NAME, "never-uploaded.txt"))
     assert answer["Status"] == "FAILED"
     assert NAME in answer["Reason"]
     assert f"s3://{BUCKET}/never-uploaded.txt" in answer["Reason"]
@@ -289,7 +290,7 @@ def test_delete_waits_while_a_dissociation_finishes(env: AwsEnv) -> None:
 
 
 def test_deleting_a_package_that_is_already_gone_succeeds(env: AwsEnv) -> None:
-    stack = Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE)
+    stack = package_stack(env)
     created = stack.create(package_props(NAME, "v1.txt"))
     assert created["Status"] == "SUCCESS", created
     assert stack.delete()["Status"] == "SUCCESS"
@@ -326,7 +327,7 @@ def test_faults_on_every_package_call_are_retried(env: AwsEnv) -> None:
     stack = SearchStack.of(env)
     first, _ = stack.deploy("v1.txt")
     package_id = succeeded(first)["PhysicalResourceId"]
-    assert sum(1 for c in fake.calls if c.operation == "CreatePackage") >= 3
+    assert fake.count("CreatePackage") >= 3
 
     fake.inject("UpdatePackage", "drop")
     fake.inject("ListPackagesForDomain", "throttle", times=2)
@@ -353,11 +354,7 @@ def test_a_package_left_by_a_crashed_attempt_is_adopted_not_duplicated(env: AwsE
         PackageType="TXT-DICTIONARY",
         PackageSource={"S3BucketName": BUCKET, "S3Key": "v1.txt"},
     )["PackageDetails"]["PackageID"]
-    answer = succeeded(
-        Stack(env, logical_id="Synonyms", resource_type=PACKAGE_TYPE).create(
-            package_props(NAME, "v1.txt")
-        )
-    )
+    answer = succeeded(package_stack(env).create(package_props(NAME, "v1.txt")))
     assert answer["PhysicalResourceId"] == made
     assert answer["Data"]["PackageVersion"] == "v1"
     assert [p for p in env.opensearch.package_ids() if p != made] == []
