@@ -70,31 +70,28 @@ def _s(value: float) -> str:
     return f"{value:.2f} s"
 
 
+def _row(name: str, block: dict[str, Any], *, lists: bool = True) -> list[object]:
+    """One strategy's line: n, p50, p95, max, and (if `lists`) list calls per hour waited."""
+    return [
+        name,
+        block["n"],
+        _s(block["p50"]),
+        _s(block["p95"]),
+        _s(block["max"]),
+        block["list_calls_per_hour_waited"] if lists else "",
+    ]
+
+
 def show_completion(result: dict[str, Any]) -> str:
     handler = result["handler"]
-    rows: list[list[object]] = [
-        ["handler, one invocation", handler["single_invocation"]["n"],
-         _s(handler["single_invocation"]["p50"]), _s(handler["single_invocation"]["p95"]),
-         _s(handler["single_invocation"]["max"]), ""],
-        ["handler, across hand-over", handler["across_handover"]["n"],
-         _s(handler["across_handover"]["p50"]), _s(handler["across_handover"]["p95"]),
-         _s(handler["across_handover"]["max"]), ""],
-        ["handler, all", handler["all"]["n"], _s(handler["all"]["p50"]),
-         _s(handler["all"]["p95"]), _s(handler["all"]["max"]),
-         handler["all"]["list_calls_per_hour_waited"]],
-    ]  # fmt: skip
-    for name, key in (("crhelper polling (2 min)", "crhelper_default_polling"),
-                      ("Terraform waiter", "terraform_waiter")):  # fmt: skip
-        block = result[key]
-        rows.append(
-            [name, block["n"], _s(block["p50"]), _s(block["p95"]), _s(block["max"]),
-             block["list_calls_per_hour_waited"]]
-        )  # fmt: skip
-    for name, block in result["what_if_handler"].items():
-        rows.append(
-            [f"what if: handler {name}", block["n"], _s(block["p50"]), _s(block["p95"]),
-             _s(block["max"]), block["list_calls_per_hour_waited"]]
-        )  # fmt: skip
+    rows = [
+        _row("handler, one invocation", handler["single_invocation"], lists=False),
+        _row("handler, across hand-over", handler["across_handover"], lists=False),
+        _row("handler, all", handler["all"]),
+        _row("crhelper polling (2 min)", result["crhelper_default_polling"]),
+        _row("Terraform waiter", result["terraform_waiter"]),
+    ]
+    rows += [_row(f"what if: handler {name}", b) for name, b in result["what_if_handler"].items()]
     durations = result["durations_s"]
     split = "; ".join(
         f"service {label}: handler {block['handler']:.2f} s, Terraform {block['terraform']:.2f} s "

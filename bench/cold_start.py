@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from opensearch_packages import _bundling
+from tests.fakes.fixtures import FAKE_CREDENTIALS
 
 HANDLER_MODULE = "domain_packages_handler.main"
 IMPORT = "import sys; sys.path[:0] = [sys.argv[1]]; import domain_packages_handler.main"
@@ -46,9 +47,7 @@ FAKE_LAMBDA_ENVIRONMENT = {
     "PATH": "/usr/bin:/bin",
     "AWS_REGION": "us-east-1",
     "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
-    "AWS_SECRET_ACCESS_KEY": "fake-secret-access-key",
-    "AWS_SESSION_TOKEN": "fake-session-token",
+    **FAKE_CREDENTIALS,
     "AWS_CONFIG_FILE": "/dev/null",
     "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
     "AWS_EC2_METADATA_DISABLED": "true",
@@ -65,22 +64,24 @@ def _files(asset: Path) -> list[Path]:
     return sorted(p for p in asset.rglob("*") if p.is_file())
 
 
-def zipped_bytes(asset: Path) -> int:
-    """Size of the asset zipped as the CDK CLI zips it (deflate, zlib's default level)."""
+def zipped_bytes(asset: Path, files: list[Path]) -> int:
+    """Size of the asset's `files` zipped as the CDK CLI zips them (deflate, zlib's default
+    level)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in _files(asset):
+        for path in files:
             archive.write(path, path.relative_to(asset).as_posix())
     return buffer.tell()
 
 
 def sizes(asset: Path) -> dict[str, Any]:
+    files = _files(asset)  # one walk of the asset for every figure
     top: Counter[str] = Counter()
-    for path in _files(asset):
+    for path in files:
         top[path.relative_to(asset).parts[0]] += path.stat().st_size
-    zipped = zipped_bytes(asset)
+    zipped = zipped_bytes(asset, files)
     return {
-        "files": len(_files(asset)),
+        "files": len(files),
         "unzipped_bytes": sum(top.values()),
         "zipped_bytes": zipped,
         "zipped_mb": round(zipped / 1024 / 1024, 2),

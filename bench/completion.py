@@ -87,7 +87,7 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Outcome:
-    strategy: str
+    strategy: Strategy
     scenario: Scenario
     overhead: float
     handovers: int

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -29,6 +30,7 @@ from bench import completion
 from bench.stats import summary
 from tests.fakes._http import REGION
 from tests.fakes.clock import ManualClock
+from tests.fakes.fixtures import FAKE_CREDENTIALS
 from tests.fakes.opensearch import OPERATIONS, FakeOpenSearch
 from tests.wire.soak import fake_aws
 
@@ -50,8 +52,6 @@ LOCAL_LATENCIES = completion.Latencies(
 )
 API_CALL_PACKAGES = (1, 5, 20)
 API_CALL_SERVICE_SECONDS = 180.0
-FAKE_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE"
-FAKE_SECRET_ACCESS_KEY = "fake-secret-access-key"  # noqa: S105 (the fakes accept any)
 
 
 def _package_ids(prefix: int, count: int) -> list[str]:
@@ -101,15 +101,11 @@ def realtime(
                 env.lambda_.wait_idle(timeout=60)
                 answer = put.document or {}
                 active_at = max(d["LastUpdated"] for d in env.opensearch.associations(domain))
+                scenario = completion.Scenario(index, "create", seconds)
                 predicted = completion.run_handler(
-                    completion.Scenario(index, "create", seconds),
-                    completion.Latencies(
-                        api_call=LOCAL_LATENCIES.api_call,
-                        response_put=LOCAL_LATENCIES.response_put,
-                        reinvoke=LOCAL_LATENCIES.reinvoke,
-                        invocation_seconds=function_timeout,
-                    ),
-                    completion.scenario_rng(index, completion.Scenario(index, "create", seconds)),
+                    scenario,
+                    dataclasses.replace(LOCAL_LATENCIES, invocation_seconds=function_timeout),
+                    completion.scenario_rng(index, scenario),
                 )
                 rows.append(
                     {
@@ -143,8 +139,8 @@ def _opensearch_client(
         region_name=REGION,
         endpoint_url=fake.endpoint_url,
         config=config,
-        aws_access_key_id=FAKE_ACCESS_KEY_ID,
-        aws_secret_access_key=FAKE_SECRET_ACCESS_KEY,
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
     )
 
 

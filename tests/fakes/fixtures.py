@@ -19,6 +19,7 @@ from tests.fakes.lambda_service import FakeLambda
 from tests.fakes.opensearch import FakeOpenSearch
 
 __all__ = [
+    "FAKE_CREDENTIALS",
     "REMOVED_VARIABLES",
     "AwsEnv",
     "aws_env",
@@ -28,7 +29,8 @@ __all__ = [
     "lambda_environment",
 ]
 
-_FAKE_CREDENTIALS = {
+#: What the fakes accept as credentials (any would do); shared with the benchmarks.
+FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
     "AWS_SECRET_ACCESS_KEY": "fake-secret-access-key",
     "AWS_SESSION_TOKEN": "fake-session-token",
@@ -93,7 +95,7 @@ def lambda_environment(
     return {
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
-        **_FAKE_CREDENTIALS,
+        **FAKE_CREDENTIALS,
         "AWS_CONFIG_FILE": "/dev/null",
         "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
         "AWS_EC2_METADATA_DISABLED": "true",
