@@ -37,7 +37,7 @@ started = time.perf_counter()
 import domain_packages_handler.main as main
 imported = time.perf_counter()
 import boto3
-from domain_packages_handler.service import CLIENT_CONFIG
+from domain_packages_handler.core.adapter import CLIENT_CONFIG
 main.responder()  # crhelper: lambda, events and logs clients
 boto3.client("opensearch", config=CLIENT_CONFIG)
 ready = time.perf_counter()

@@ -1,10 +1,11 @@
 """Completion overhead on a simulated clock: the time from the last package turning ACTIVE (or
 gone) to the answer, for the real handler and two reference waiting strategies.
 
-The handler's own `Operation` (with `plan` and `timing`) runs unmodified against `SimDomain`, a
-simulated domain, through the handler's injectable `Runtime`; hand-overs are modelled as
-`main.run` performs them: a `HandOver` ends the invocation, its progress goes through JSON into a
-fresh `Operation` that starts after a re-invoke latency, with the invocation's full time again.
+The handler's own `AssociationOperation` (with its `plan` and the shared `timing`) runs unmodified
+against `SimDomain`, a simulated domain, through the handler's injectable `Runtime`; hand-overs
+are modelled as `main.run` performs them: a `HandOver` ends the invocation, its progress goes
+through JSON into a fresh operation that starts after a re-invoke latency, with the invocation's
+full time again.
 
 Reference strategies, on the same operations and the same latency model:
 
@@ -29,17 +30,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from domain_packages_handler import plan
-from domain_packages_handler.model import (
+from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
     DesiredPackage,
-    PackageAvailability,
     Snapshot,
 )
-from domain_packages_handler.operation import HandOver, Operation, Runtime
-from domain_packages_handler.service import DomainState
-from domain_packages_handler.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
+from domain_packages_handler.associations.operation import AssociationOperation, DomainState
+from domain_packages_handler.associations.plan import AssociationState
+from domain_packages_handler.associations.target import Target
+from domain_packages_handler.core.package_status import PackageAvailability
+from domain_packages_handler.core.progress import Progress, deadline_for
+from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
+from domain_packages_handler.core.waiting import HandOver, Runtime
 
 from bench.stats import summary
 
@@ -114,7 +117,7 @@ class SimDomain:
     """One domain and one package; a change completes `duration` after the call is accepted.
 
     Every call takes a sampled latency and the service acts at its midpoint. Implements the
-    handler's `PackageService` protocol; `calls` counts calls by API operation name.
+    handler's `AssociationService` protocol; `calls` counts calls by API operation name.
     """
 
     clock: SimClock
@@ -149,7 +152,7 @@ class SimDomain:
         self.change = (action, at)
         self.done_at = at + self.duration
 
-    # --- PackageService ---------------------------------------------------------------------
+    # --- AssociationService ---------------------------------------------------------------------
 
     def list_associations(self, domain_name: str) -> Snapshot:
         status = self.status_at(self.call("ListPackagesForDomain"))
@@ -208,10 +211,10 @@ def _requested(
     return domain
 
 
-def _target(kind: Kind) -> plan.Target:
+def _target(kind: Kind) -> Target:
     if kind == "create":
-        return plan.Target(DOMAIN, associate=(DesiredPackage(PACKAGE),))
-    return plan.Target(DOMAIN, dissociate=(PACKAGE,), missing_domain_is_success=True)
+        return Target(DOMAIN, associate=(DesiredPackage(PACKAGE),))
+    return Target(DOMAIN, dissociate=(PACKAGE,), missing_domain_is_success=True)
 
 
 def run_handler(
@@ -220,14 +223,15 @@ def run_handler(
     rng: random.Random,
     poll_steps: tuple[float, ...] = POLL_SCHEDULE_SECONDS,
 ) -> Outcome:
-    """The real Operation, across as many 15-minute invocations as it needs."""
+    """The real AssociationOperation, across as many 15-minute invocations as it needs."""
     domain = _domain(scenario, latencies, rng)
     clock = domain.clock
     target = _target(scenario.kind)
-    progress = plan.Progress(
+    progress = Progress(
         started_at=clock.t,
-        deadline=plan.deadline_for(clock.t, TIMEOUT_SECONDS),
+        deadline=deadline_for(clock.t, TIMEOUT_SECONDS),
         physical_id="bench",
+        state=AssociationState(),
     )
     invocation_end = clock.t + latencies.invocation_seconds
     handovers = 0
@@ -243,7 +247,7 @@ def run_handler(
             # as main.run computes it, from the time left when the invocation starts
             handover_margin=min(20.0, 0.25 * (invocation_end - clock.t)),
         )
-        operation = Operation(
+        operation = AssociationOperation(
             target=target,
             progress=progress,
             service=domain,
@@ -256,8 +260,10 @@ def run_handler(
             break
         except HandOver as handover:
             handovers += 1
-            # main._hand_over: the progress travels as JSON in the asynchronous Invoke payload
-            progress = plan.Progress.from_json(json.loads(json.dumps(handover.progress.to_json())))
+            # core.handover: the progress travels as JSON in the asynchronous Invoke payload
+            progress = Progress.from_json(
+                json.loads(json.dumps(handover.progress.to_json())), AssociationState
+            )
             clock.sleep(rng.uniform(*latencies.api_call))  # the Invoke call
             clock.sleep(rng.uniform(*latencies.reinvoke))
             invocation_end = clock.t + latencies.invocation_seconds

@@ -5,7 +5,7 @@
   ACTIVE (the association's `LastUpdated`) to the response PUT's arrival, and compares it with
   what the simulation (bench.completion) predicts for the same durations.
 - `api_calls`: OpenSearch calls per create for 1, 5 and 20 packages, counted by operation name in
-  the fake's call log: the handler's `Operation` and its real service adapter over boto3, against
+  the fake's call log: the handler's operation and its real service adapter over boto3, against
   one-package-per-resource association as Terraform does it (AssociatePackage per package, then
   its own waiter), both on a manually advanced clock so minutes of service time take none.
 """
@@ -21,10 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
-from domain_packages_handler import main, plan
-from domain_packages_handler.model import DesiredPackage
-from domain_packages_handler.operation import Operation, Runtime
-from domain_packages_handler.service import CLIENT_CONFIG, OpenSearchPackages
+from domain_packages_handler import main
+from domain_packages_handler.associations.model import DesiredPackage
+from domain_packages_handler.associations.operation import AssociationOperation
+from domain_packages_handler.associations.plan import AssociationState
+from domain_packages_handler.associations.service import OpenSearchAssociations
+from domain_packages_handler.associations.target import Target
+from domain_packages_handler.core.adapter import CLIENT_CONFIG, OpenSearchCalls
+from domain_packages_handler.core.progress import Progress, deadline_for
+from domain_packages_handler.core.waiting import Runtime
 
 from bench import completion
 from bench.stats import summary
@@ -145,21 +150,22 @@ def _opensearch_client(
 
 
 def _handler_create(fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: list[str]) -> None:
-    """The handler's Operation and service adapter, one invocation, on the manual clock."""
+    """The handler's operation and service adapter, one invocation, on the manual clock."""
     started = clock()
 
     def sleep(seconds: float) -> None:
         clock.advance(seconds)
 
-    progress = plan.Progress(
+    progress = Progress(
         started_at=started,
-        deadline=plan.deadline_for(started, completion.TIMEOUT_SECONDS),
+        deadline=deadline_for(started, completion.TIMEOUT_SECONDS),
         physical_id="bench",
+        state=AssociationState(),
     )
-    Operation(
-        target=plan.Target(domain, associate=tuple(DesiredPackage(p) for p in ids)),
+    AssociationOperation(
+        target=Target(domain, associate=tuple(DesiredPackage(p) for p in ids)),
         progress=progress,
-        service=OpenSearchPackages(_opensearch_client(fake, CLIENT_CONFIG)),
+        service=OpenSearchAssociations(OpenSearchCalls(_opensearch_client(fake, CLIENT_CONFIG))),
         runtime=Runtime(
             now=clock,
             sleep=sleep,

@@ -33,7 +33,7 @@ import json, sys
 sys.path[:0] = [sys.argv[1]]
 import boto3
 import domain_packages_handler.main as main
-from domain_packages_handler.service import CLIENT_CONFIG
+from domain_packages_handler.core.adapter import CLIENT_CONFIG
 
 class Sent(Exception):
     pass

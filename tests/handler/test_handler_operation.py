@@ -6,27 +6,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
-from domain_packages_handler import plan
-from domain_packages_handler.model import (
+from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
     DesiredPackage,
-    ErrorDetails,
-    PackageAvailability,
     Snapshot,
 )
-from domain_packages_handler.operation import HandOver, Operation, OperationFailed, Runtime
-from domain_packages_handler.properties import ResourceSpec
-from domain_packages_handler.service import (
+from domain_packages_handler.associations.operation import AssociationOperation, DomainState
+from domain_packages_handler.associations.plan import AssociationState
+from domain_packages_handler.associations.spec import ResourceSpec
+from domain_packages_handler.associations.target import Target, delete_target
+from domain_packages_handler.core.errors import (
+    AlreadyInDesiredState,
     BatchUnsupported,
     DomainNotFound,
-    DomainState,
     NotAssociated,
     Rejected,
     Retryable,
     ServiceError,
 )
-from domain_packages_handler.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
+from domain_packages_handler.core.outcome import ErrorDetails
+from domain_packages_handler.core.package_status import PackageAvailability
+from domain_packages_handler.core.progress import Progress, deadline_for
+from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
+from domain_packages_handler.core.waiting import HandOver, OperationFailed, Runtime
 
 S = AssociationStatus
 
@@ -137,15 +140,18 @@ class FakeService:
 
 
 def make(
-    target: plan.Target, clock: SimClock | None = None, timeout: int = 3600, **service_kw: object
-) -> tuple[Operation, FakeService, SimClock]:
+    target: Target, clock: SimClock | None = None, timeout: int = 3600, **service_kw: object
+) -> tuple[AssociationOperation, FakeService, SimClock]:
     clock = clock or SimClock()
     service = FakeService(clock, **service_kw)  # type: ignore[arg-type]
-    progress = plan.Progress(
-        started_at=clock.t, deadline=plan.deadline_for(clock.t, timeout), physical_id="pid"
+    progress = Progress(
+        started_at=clock.t,
+        deadline=deadline_for(clock.t, timeout),
+        physical_id="pid",
+        state=AssociationState(),
     )
     runtime = Runtime(now=clock.now, sleep=clock.sleep, remaining=clock.remaining)
-    operation = Operation(
+    operation = AssociationOperation(
         target=target,
         progress=progress,
         service=service,
@@ -159,7 +165,7 @@ F1, F2, F3 = DesiredPackage("F1"), DesiredPackage("F2"), DesiredPackage("F3")
 
 
 def test_create_associates_everything_in_one_call_and_answers_soon_after_active() -> None:
-    operation, service, clock = make(plan.Target("d", associate=(F1, F2, F3)), duration=100.0)
+    operation, service, clock = make(Target("d", associate=(F1, F2, F3)), duration=100.0)
     data = operation.run()
     assert service.count("associate") == 1
     assert ("associate", ("F1", "F2", "F3")) in service.calls
@@ -169,7 +175,7 @@ def test_create_associates_everything_in_one_call_and_answers_soon_after_active(
 
 
 def test_packages_already_active_are_adopted_without_a_call() -> None:
-    operation, service, _ = make(plan.Target("d", associate=(F1,)))
+    operation, service, _ = make(Target("d", associate=(F1,)))
     service.entries["F1"] = (S.ACTIVE, 0.0)
     operation.run()
     assert service.count("associate") == 0
@@ -177,7 +183,7 @@ def test_packages_already_active_are_adopted_without_a_call() -> None:
 
 def test_association_failure_fails_at_once_with_error_details() -> None:
     operation, _service, clock = make(
-        plan.Target("d", associate=(F1, F2)),
+        Target("d", associate=(F1, F2)),
         fail={"F2": ErrorDetails("PluginValidationFailure", "missing plugin-descriptor")},
     )
     with pytest.raises(OperationFailed) as failure:
@@ -193,18 +199,18 @@ def test_association_failure_fails_at_once_with_error_details() -> None:
 def test_conflict_is_retried_with_backoff_then_succeeds() -> None:
     conflict = Retryable("AssociatePackages", "ConflictException", "another change in progress")
     operation, service, _ = make(
-        plan.Target("d", associate=(F1,)), errors={"associate": [conflict, conflict]}
+        Target("d", associate=(F1,)), errors={"associate": [conflict, conflict]}
     )
     operation.run()
     assert service.count("associate") == 3
 
 
 def test_already_in_desired_state_counts_as_done() -> None:
-    desired = Retryable(
+    desired = AlreadyInDesiredState(
         "AssociatePackages", "ConflictException", "Package is already in desired state"
     )
     operation, service, _ = make(
-        plan.Target("d", associate=(F1,), force=frozenset({"F1"})), errors={"associate": [desired]}
+        Target("d", associate=(F1,), force=frozenset({"F1"})), errors={"associate": [desired]}
     )
     service.entries["F1"] = (S.ACTIVE, 0.0)
     operation.run()
@@ -216,7 +222,7 @@ def test_transient_list_errors_are_retried() -> None:
         Retryable("ListPackagesForDomain", "ThrottlingException", "slow down"),
         Retryable("ListPackagesForDomain", "InternalException", "oops"),
     ]
-    operation, service, _ = make(plan.Target("d", associate=(F1,)), errors={"list": errors})
+    operation, service, _ = make(Target("d", associate=(F1,)), errors={"list": errors})
     operation.run()
     assert service.count("associate") == 1
 
@@ -224,14 +230,14 @@ def test_transient_list_errors_are_retried() -> None:
 def test_validation_error_fails_naming_the_packages_and_domain() -> None:
     rejected = Rejected("AssociatePackages", "ValidationException", "Package pkg-00 is invalid")
     operation, _, _ = make(
-        plan.Target("d", associate=(DesiredPackage("pkg-00"),)), errors={"associate": [rejected]}
+        Target("d", associate=(DesiredPackage("pkg-00"),)), errors={"associate": [rejected]}
     )
     with pytest.raises(OperationFailed, match=r"pkg-00.*domain d.*ValidationException"):
         operation.run()
 
 
 def test_waits_while_the_domain_is_processing() -> None:
-    operation, service, clock = make(plan.Target("d", associate=(F1,)), processing_until=50.0)
+    operation, service, clock = make(Target("d", associate=(F1,)), processing_until=50.0)
     operation.run()
     associate_at = [i for i, c in enumerate(service.calls) if c[0] == "associate"]
     assert len(associate_at) == 1
@@ -240,7 +246,7 @@ def test_waits_while_the_domain_is_processing() -> None:
 
 def test_waits_while_a_package_is_still_validating() -> None:
     operation, service, clock = make(
-        plan.Target("d", associate=(F1,)), package_status={"F1": "VALIDATING"}
+        Target("d", associate=(F1,)), package_status={"F1": "VALIDATING"}
     )
 
     def validated_after_30s(seconds: float, original=clock.sleep) -> None:  # type: ignore[no-untyped-def]
@@ -257,7 +263,7 @@ def test_waits_while_a_package_is_still_validating() -> None:
 def test_without_describe_permission_the_association_call_judges_the_packages() -> None:
     denied = Rejected("DescribePackages", "AccessDeniedException", "not authorized")
     operation, service, _ = make(
-        plan.Target("d", associate=(F1,)), errors={"describe_packages": [denied]}
+        Target("d", associate=(F1,)), errors={"describe_packages": [denied]}
     )
     operation.run()
     assert service.count("associate") == 1
@@ -265,23 +271,19 @@ def test_without_describe_permission_the_association_call_judges_the_packages() 
 
 def test_other_describe_rejections_fail_the_operation() -> None:
     invalid = Rejected("DescribePackages", "ValidationException", "bad filter")
-    operation, _, _ = make(
-        plan.Target("d", associate=(F1,)), errors={"describe_packages": [invalid]}
-    )
+    operation, _, _ = make(Target("d", associate=(F1,)), errors={"describe_packages": [invalid]})
     with pytest.raises(OperationFailed, match="ValidationException"):
         operation.run()
 
 
 def test_a_package_that_failed_validation_fails_the_operation() -> None:
-    operation, _, _ = make(
-        plan.Target("d", associate=(F1,)), package_status={"F1": "VALIDATION_FAILED"}
-    )
+    operation, _, _ = make(Target("d", associate=(F1,)), package_status={"F1": "VALIDATION_FAILED"})
     with pytest.raises(OperationFailed, match="F1 VALIDATION_FAILED"):
         operation.run()
 
 
 def test_deadline_fails_with_what_is_still_pending() -> None:
-    operation, _service, clock = make(plan.Target("d", associate=(F1,)), timeout=60, duration=1e6)
+    operation, _service, clock = make(Target("d", associate=(F1,)), timeout=60, duration=1e6)
     with pytest.raises(OperationFailed) as failure:
         operation.run()
     reason = str(failure.value)
@@ -292,21 +294,21 @@ def test_deadline_fails_with_what_is_still_pending() -> None:
 
 def test_hands_over_before_the_invocation_runs_out() -> None:
     clock = SimClock(invocation_end=100.0)
-    operation, _, _ = make(plan.Target("d", associate=(F1,)), clock=clock, duration=1000)
+    operation, _, _ = make(Target("d", associate=(F1,)), clock=clock, duration=1000)
     with pytest.raises(HandOver) as handover:
         operation.run()
     assert clock.remaining() >= operation.runtime.handover_margin
-    assert "F1" in handover.value.progress.associate_submitted
+    assert "F1" in handover.value.progress.state.associate_submitted
     assert handover.value.progress.handovers == 1
 
 
 def test_a_resumed_operation_does_not_associate_again() -> None:
     clock = SimClock(invocation_end=100.0)
-    operation, service, _ = make(plan.Target("d", associate=(F1,)), clock=clock, duration=150)
+    operation, service, _ = make(Target("d", associate=(F1,)), clock=clock, duration=150)
     with pytest.raises(HandOver) as handover:
         operation.run()
     clock.invocation_end = clock.t + 900
-    resumed = Operation(
+    resumed = AssociationOperation(
         target=operation.target,
         progress=handover.value.progress,
         service=service,
@@ -317,18 +319,18 @@ def test_a_resumed_operation_does_not_associate_again() -> None:
 
 
 def test_delete_of_a_missing_domain_succeeds() -> None:
-    operation, _, _ = make(plan.delete_target(plan_spec("F1")), domain_exists=False)
+    operation, _, _ = make(delete_target(plan_spec("F1")), domain_exists=False)
     assert operation.run() == {}
 
 
 def test_create_on_a_missing_domain_fails_naming_it() -> None:
-    operation, _, _ = make(plan.Target("d", associate=(F1,)), domain_exists=False)
+    operation, _, _ = make(Target("d", associate=(F1,)), domain_exists=False)
     with pytest.raises(OperationFailed, match="domain not found on domain d"):
         operation.run()
 
 
 def test_delete_dissociates_in_one_call_and_waits_until_gone() -> None:
-    operation, service, _ = make(plan.delete_target(plan_spec("F1", "F2")))
+    operation, service, _ = make(delete_target(plan_spec("F1", "F2")))
     service.entries.update({"F1": (S.ACTIVE, 0), "F2": (S.ACTIVE, 0), "X1": (S.ACTIVE, 0)})
     operation.run()
     assert [c for c in service.calls if c[0] == "dissociate"] == [("dissociate", ("F1", "F2"))]
@@ -337,7 +339,7 @@ def test_delete_dissociates_in_one_call_and_waits_until_gone() -> None:
 
 def test_delete_treats_not_associated_as_done() -> None:
     gone = NotAssociated("DissociatePackages", "ResourceNotFoundException", "not associated")
-    operation, service, _ = make(plan.delete_target(plan_spec("F1")), errors={"dissociate": [gone]})
+    operation, service, _ = make(delete_target(plan_spec("F1")), errors={"dissociate": [gone]})
     service.entries["F1"] = (S.ACTIVE, 0)
 
     def vanish(seconds: float, original=operation.runtime.sleep) -> None:  # type: ignore[no-untyped-def]
@@ -349,7 +351,7 @@ def test_delete_treats_not_associated_as_done() -> None:
 
 
 def test_batch_unsupported_falls_back_to_one_package_at_a_time() -> None:
-    operation, service, _ = make(plan.Target("d", associate=(F1, F2)), batch_enabled=False)
+    operation, service, _ = make(Target("d", associate=(F1, F2)), batch_enabled=False)
     operation.run()
     assert [c for c in service.calls if c[0] == "associate_one"] == [
         ("associate_one", ("F1",)),
@@ -359,7 +361,7 @@ def test_batch_unsupported_falls_back_to_one_package_at_a_time() -> None:
 
 def test_api_calls_for_a_twenty_package_create() -> None:
     packages = tuple(DesiredPackage(f"F{i}") for i in range(20))
-    operation, service, _ = make(plan.Target("d", associate=packages), duration=60)
+    operation, service, _ = make(Target("d", associate=packages), duration=60)
     operation.run()
     assert service.count("associate") == 1
     assert service.count("describe_domain") == 1

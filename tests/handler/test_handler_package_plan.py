@@ -6,9 +6,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from domain_packages_handler import package_plan, plan
-from domain_packages_handler.model import ErrorDetails, PackageAvailability
-from domain_packages_handler.properties import InvalidProperties
+from domain_packages_handler.core.names import is_package_id
+from domain_packages_handler.core.outcome import Done, ErrorDetails, Fail, Wait
+from domain_packages_handler.core.package_status import PackageAvailability
+from domain_packages_handler.core.properties import InvalidProperties
+from domain_packages_handler.packages import plan as package_plan
+from domain_packages_handler.packages import spec as package_spec
 
 
 def props(**overrides: Any) -> dict[str, Any]:
@@ -23,8 +26,8 @@ def props(**overrides: Any) -> dict[str, Any]:
 
 
 def test_properties_are_parsed() -> None:
-    spec = package_plan.parse_package_properties(props(PackageDescription="synonyms"))
-    assert spec == package_plan.PackageSpec(
+    spec = package_spec.parse_package_properties(props(PackageDescription="synonyms"))
+    assert spec == package_spec.PackageSpec(
         "synonyms-1a2b", "TXT-DICTIONARY", "assets", "abc.txt", None, "synonyms", 1800
     )
 
@@ -40,19 +43,19 @@ def test_properties_are_parsed() -> None:
 )
 def test_invalid_properties(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidProperties, match=message):
-        package_plan.parse_package_properties(props(**overrides))
+        package_spec.parse_package_properties(props(**overrides))
 
 
 def test_change_kinds() -> None:
-    spec = package_plan.parse_package_properties(props())
-    assert package_plan.change_kind(spec, spec) == "none"
-    assert package_plan.change_kind(spec, replace(spec, key="def.txt")) == "update"
-    assert package_plan.change_kind(spec, replace(spec, description="x")) == "update"
-    assert package_plan.change_kind(spec, replace(spec, name="other-name")) == "replace"
-    assert package_plan.change_kind(spec, replace(spec, package_type="PACKAGE-CONFIG")) == (
+    spec = package_spec.parse_package_properties(props())
+    assert package_spec.change_kind(spec, spec) == "none"
+    assert package_spec.change_kind(spec, replace(spec, key="def.txt")) == "update"
+    assert package_spec.change_kind(spec, replace(spec, description="x")) == "update"
+    assert package_spec.change_kind(spec, replace(spec, name="other-name")) == "replace"
+    assert package_spec.change_kind(spec, replace(spec, package_type="PACKAGE-CONFIG")) == (
         "replace"
     )
-    assert package_plan.change_kind(spec, replace(spec, timeout_seconds=5)) == "none"
+    assert package_spec.change_kind(spec, replace(spec, timeout_seconds=5)) == "none"
 
 
 def pkg(status: str, version: str = "v1", error: ErrorDetails | None = None) -> PackageAvailability:
@@ -62,15 +65,15 @@ def pkg(status: str, version: str = "v1", error: ErrorDetails | None = None) -> 
 @pytest.mark.parametrize(
     ("package", "previous", "expected"),
     [
-        (None, None, plan.Wait),
-        (pkg("COPYING"), None, plan.Wait),
-        (pkg("VALIDATING"), None, plan.Wait),
-        (pkg("AVAILABLE"), None, plan.Done),
-        (pkg("AVAILABLE", "v1"), "v1", plan.Wait),  # the update has not shown yet
-        (pkg("AVAILABLE", "v2"), "v1", plan.Done),
-        (pkg("VALIDATION_FAILED"), None, plan.Fail),
-        (pkg("COPY_FAILED"), "v1", plan.Fail),
-        (pkg("DELETED"), None, plan.Fail),
+        (None, None, Wait),
+        (pkg("COPYING"), None, Wait),
+        (pkg("VALIDATING"), None, Wait),
+        (pkg("AVAILABLE"), None, Done),
+        (pkg("AVAILABLE", "v1"), "v1", Wait),  # the update has not shown yet
+        (pkg("AVAILABLE", "v2"), "v1", Done),
+        (pkg("VALIDATION_FAILED"), None, Fail),
+        (pkg("COPY_FAILED"), "v1", Fail),
+        (pkg("DELETED"), None, Fail),
     ],
 )
 def test_available_decision(
@@ -82,33 +85,29 @@ def test_available_decision(
 def test_validation_failure_carries_the_services_words() -> None:
     broken = pkg("VALIDATION_FAILED", error=ErrorDetails("InvalidSynonym", "line 2: '=>' alone"))
     decision = package_plan.available_decision(broken, None)
-    assert isinstance(decision, plan.Fail)
+    assert isinstance(decision, Fail)
     assert decision.failures[0].error_type == "InvalidSynonym"
     assert decision.failures[0].error_message == "line 2: '=>' alone"
 
 
 def test_in_use_decision() -> None:
     assert package_plan.in_use_decision({}) is None
-    assert isinstance(package_plan.in_use_decision({"d": "DISSOCIATING"}), plan.Wait)
+    assert isinstance(package_plan.in_use_decision({"d": "DISSOCIATING"}), Wait)
     failing = package_plan.in_use_decision({"a": "ACTIVE", "b": "DISSOCIATING", "c": "ACTIVE"})
-    assert isinstance(failing, plan.Fail)
-    assert [f.error_message for f in failing.failures] == [
-        "still associated with domain a",
-        "still associated with domain c",
-    ]
+    assert failing == package_plan.InUse(("a", "c"))
 
 
 def test_gone_decision() -> None:
-    assert isinstance(package_plan.gone_decision(None), plan.Done)
-    assert isinstance(package_plan.gone_decision(pkg("DELETED")), plan.Done)
-    assert isinstance(package_plan.gone_decision(pkg("DELETING")), plan.Wait)
-    assert isinstance(package_plan.gone_decision(pkg("DELETE_FAILED")), plan.Fail)
+    assert isinstance(package_plan.gone_decision(None), Done)
+    assert isinstance(package_plan.gone_decision(pkg("DELETED")), Done)
+    assert isinstance(package_plan.gone_decision(pkg("DELETING")), Wait)
+    assert isinstance(package_plan.gone_decision(pkg("DELETE_FAILED")), Fail)
 
 
 def test_package_ids_are_recognised() -> None:
-    assert package_plan.is_package_id("pkg-0a1b")
-    assert package_plan.is_package_id("F123")
-    assert not package_plan.is_package_id("synonyms:Res:uuid")
+    assert is_package_id("pkg-0a1b")
+    assert is_package_id("F123")
+    assert not is_package_id("synonyms:Res:uuid")
 
 
 def test_data_names_id_version_and_name() -> None:

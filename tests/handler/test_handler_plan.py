@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
-from domain_packages_handler import plan
-from domain_packages_handler.model import (
+from domain_packages_handler.associations import plan
+from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
     DesiredPackage,
-    ErrorDetails,
-    PackageAvailability,
     Snapshot,
 )
-from domain_packages_handler.properties import ResourceSpec
+from domain_packages_handler.associations.spec import ResourceSpec
+from domain_packages_handler.associations.target import (
+    Target,
+    create_target,
+    delete_target,
+    update_target,
+)
+from domain_packages_handler.core.outcome import Done, ErrorDetails, Fail, Wait
+from domain_packages_handler.core.package_status import PackageAvailability
+from domain_packages_handler.core.progress import Progress, deadline_for, physical_id
 
 S = AssociationStatus
 NOW = 1_000.0
 
 
-def progress(
+def asked(
     associate: dict[str, float] | None = None, dissociate: dict[str, float] | None = None
-) -> plan.Progress:
-    return plan.Progress(
-        started_at=0.0,
-        deadline=10_000.0,
-        physical_id="d:Res:uuid",
-        associate_submitted=associate or {},
-        dissociate_submitted=dissociate or {},
+) -> plan.AssociationState:
+    """What the operation has asked of the domain so far (package ID → when)."""
+    return plan.AssociationState(
+        associate_submitted=associate or {}, dissociate_submitted=dissociate or {}
     )
 
 
@@ -72,11 +77,11 @@ ASSOCIATE_CASES: list[tuple[S | None, float | None, bool, str]] = [
 def test_single_association_decisions(
     status: S | None, submitted_at: float | None, forced: bool, expected: str
 ) -> None:
-    target = plan.Target("d", associate=(F1,), force=frozenset({"F1"} if forced else set()))
+    target = Target("d", associate=(F1,), force=frozenset({"F1"} if forced else set()))
     actual = snap(assoc("F1", status)) if status else snap()
     submitted = {"F1": submitted_at} if submitted_at is not None else {}
-    decision = plan.decide(target, progress(associate=submitted), actual, NOW)
-    kinds = {plan.Done: "done", plan.Wait: "wait", plan.Submit: "submit", plan.Fail: "fail"}
+    decision = plan.decide(target, asked(associate=submitted), actual, NOW)
+    kinds = {Done: "done", Wait: "wait", plan.Submit: "submit", Fail: "fail"}
     assert kinds[type(decision)] == expected
     if isinstance(decision, plan.Submit):
         assert decision.action == "associate"
@@ -102,51 +107,51 @@ DISSOCIATE_CASES: list[tuple[S | None, float | None, str]] = [
 def test_single_dissociation_decisions(
     status: S | None, submitted_at: float | None, expected: str
 ) -> None:
-    target = plan.Target("d", dissociate=("F1",), missing_domain_is_success=True)
+    target = Target("d", dissociate=("F1",), missing_domain_is_success=True)
     actual = snap(assoc("F1", status)) if status else snap()
     submitted = {"F1": submitted_at} if submitted_at is not None else {}
-    decision = plan.decide(target, progress(dissociate=submitted), actual, NOW)
-    kinds = {plan.Done: "done", plan.Wait: "wait", plan.Submit: "submit", plan.Fail: "fail"}
+    decision = plan.decide(target, asked(dissociate=submitted), actual, NOW)
+    kinds = {Done: "done", Wait: "wait", plan.Submit: "submit", Fail: "fail"}
     assert kinds[type(decision)] == expected
     if isinstance(decision, plan.Submit):
         assert decision.action == "dissociate"
 
 
 def test_nothing_is_submitted_while_any_package_change_is_in_flight() -> None:
-    target = plan.Target("d", associate=(F1,))
+    target = Target("d", associate=(F1,))
     for busy_status in (S.ASSOCIATING, S.DISSOCIATING):
-        decision = plan.decide(target, progress(), snap(assoc("X9", busy_status)), NOW)
-        assert isinstance(decision, plan.Wait)
+        decision = plan.decide(target, asked(), snap(assoc("X9", busy_status)), NOW)
+        assert isinstance(decision, Wait)
         assert any("X9" in str(p) for p in decision.pending)
 
 
 def test_all_missing_packages_go_in_one_batch_in_declaration_order() -> None:
-    target = plan.Target("d", associate=(F3, F1, F2))
-    decision = plan.decide(target, progress(), snap(assoc("F1", S.ACTIVE)), NOW)
+    target = Target("d", associate=(F3, F1, F2))
+    decision = plan.decide(target, asked(), snap(assoc("F1", S.ACTIVE)), NOW)
     assert decision == plan.Submit("associate", (F3, F2))
 
 
 def test_dissociation_waits_for_associations_to_finish() -> None:
-    target = plan.Target("d", associate=(F1,), dissociate=("F2",))
+    target = Target("d", associate=(F1,), dissociate=("F2",))
     actual = snap(assoc("F1", S.ASSOCIATING), assoc("F2", S.ACTIVE))
-    decision = plan.decide(target, progress(associate={"F1": RECENT}), actual, NOW)
-    assert isinstance(decision, plan.Wait)
+    decision = plan.decide(target, asked(associate={"F1": RECENT}), actual, NOW)
+    assert isinstance(decision, Wait)
     actual = snap(assoc("F1", S.ACTIVE), assoc("F2", S.ACTIVE))
-    decision = plan.decide(target, progress(associate={"F1": RECENT}), actual, NOW)
+    decision = plan.decide(target, asked(associate={"F1": RECENT}), actual, NOW)
     assert decision == plan.Submit("dissociate", (DesiredPackage("F2"),))
 
 
 def test_failures_name_every_failed_package_with_the_service_words() -> None:
-    target = plan.Target("d", associate=(F1, F2, F3))
+    target = Target("d", associate=(F1, F2, F3))
     actual = snap(
         assoc("F1", S.ASSOCIATION_FAILED, error=ErrorDetails("PluginError", "bad zip")),
         assoc("F2", S.ASSOCIATING),
         assoc("F3", S.ASSOCIATION_FAILED),
     )
     decision = plan.decide(
-        target, progress(associate={"F1": RECENT, "F2": RECENT, "F3": RECENT}), actual, NOW
+        target, asked(associate={"F1": RECENT, "F2": RECENT, "F3": RECENT}), actual, NOW
     )
-    assert isinstance(decision, plan.Fail)
+    assert isinstance(decision, Fail)
     assert [(f.package_id, f.error_type, f.error_message) for f in decision.failures] == [
         ("F1", "PluginError", "bad zip"),
         ("F3", "UnknownError", "the service gave no ErrorDetails"),
@@ -155,31 +160,31 @@ def test_failures_name_every_failed_package_with_the_service_words() -> None:
 
 def test_options_reported_by_the_domain_that_differ_cause_reassociation() -> None:
     wanted = DesiredPackage("F1", prerequisites=("F2",))
-    target = plan.Target("d", associate=(wanted,))
+    target = Target("d", associate=(wanted,))
     differs = snap(assoc("F1", S.ACTIVE, prerequisites=()))
     same = snap(assoc("F1", S.ACTIVE, prerequisites=("F2",)))
     silent = snap(assoc("F1", S.ACTIVE))  # the service did not report prerequisites
-    assert isinstance(plan.decide(target, progress(), differs, NOW), plan.Submit)
-    assert isinstance(plan.decide(target, progress(), same, NOW), plan.Done)
-    assert isinstance(plan.decide(target, progress(), silent, NOW), plan.Done)
+    assert isinstance(plan.decide(target, asked(), differs, NOW), plan.Submit)
+    assert isinstance(plan.decide(target, asked(), same, NOW), Done)
+    assert isinstance(plan.decide(target, asked(), silent, NOW), Done)
 
 
 def test_key_store_option_difference_is_detected() -> None:
     wanted = DesiredPackage("F1", key_store_access_enabled=True, key_access_role_arn="arn:r")
-    target = plan.Target("d", associate=(wanted,))
+    target = Target("d", associate=(wanted,))
     off = snap(assoc("F1", S.ACTIVE, key_store_access_enabled=False))
     other_role = snap(assoc("F1", S.ACTIVE, key_store_access_enabled=True, key_access_role_arn="x"))
     same = snap(assoc("F1", S.ACTIVE, key_store_access_enabled=True, key_access_role_arn="arn:r"))
-    assert isinstance(plan.decide(target, progress(), off, NOW), plan.Submit)
-    assert isinstance(plan.decide(target, progress(), other_role, NOW), plan.Submit)
-    assert isinstance(plan.decide(target, progress(), same, NOW), plan.Done)
+    assert isinstance(plan.decide(target, asked(), off, NOW), plan.Submit)
+    assert isinstance(plan.decide(target, asked(), other_role, NOW), plan.Submit)
+    assert isinstance(plan.decide(target, asked(), same, NOW), Done)
 
 
 # --- targets per request type ---------------------------------------------------------------
 
 
 def test_create_targets_every_package() -> None:
-    target = plan.create_target(spec("d", F1, F2))
+    target = create_target(spec("d", F1, F2))
     assert target.associate == (F1, F2)
     assert not target.dissociate
     assert not target.missing_domain_is_success
@@ -187,16 +192,16 @@ def test_create_targets_every_package() -> None:
 
 def test_update_on_the_same_domain_adds_removes_and_reassociates_changed() -> None:
     changed_new = DesiredPackage("F2", prerequisites=("F1",))
-    target = plan.update_target(spec("d", F1, F2), spec("d", F1, changed_new, F3))
+    target = update_target(spec("d", F1, F2), spec("d", F1, changed_new, F3))
     assert target.associate == (F1, changed_new, F3)
     assert target.force == frozenset({"F2"})
     assert target.dissociate == ()
-    target = plan.update_target(spec("d", F1, F2, F3), spec("d", F2))
+    target = update_target(spec("d", F1, F2, F3), spec("d", F2))
     assert target.dissociate == ("F1", "F3")
 
 
 def test_update_to_another_domain_associates_everything_there_and_dissociates_nothing() -> None:
-    target = plan.update_target(spec("old", F1, F2), spec("new", F2, F3))
+    target = update_target(spec("old", F1, F2), spec("new", F2, F3))
     assert target.domain_name == "new"
     assert target.associate == (F2, F3)
     assert target.dissociate == ()
@@ -204,11 +209,11 @@ def test_update_to_another_domain_associates_everything_there_and_dissociates_no
 
 
 def test_delete_dissociates_only_the_declared_packages() -> None:
-    target = plan.delete_target(spec("d", F1, F2))
+    target = delete_target(spec("d", F1, F2))
     assert target.dissociate == ("F1", "F2")
     assert target.missing_domain_is_success
     decision = plan.decide(
-        target, progress(), snap(assoc("OTHER1", S.ACTIVE), assoc("F2", S.ACTIVE)), NOW
+        target, asked(), snap(assoc("OTHER1", S.ACTIVE), assoc("F2", S.ACTIVE)), NOW
     )
     assert decision == plan.Submit("dissociate", (DesiredPackage("F2"),))
 
@@ -220,13 +225,13 @@ def test_delete_dissociates_only_the_declared_packages() -> None:
     ("status", "expected"),
     [
         ("AVAILABLE", None),
-        ("COPYING", plan.Wait),
-        ("VALIDATING", plan.Wait),
-        ("COPY_FAILED", plan.Fail),
-        ("VALIDATION_FAILED", plan.Fail),
-        ("DELETED", plan.Fail),
-        ("DELETING", plan.Fail),
-        ("DELETE_FAILED", plan.Fail),
+        ("COPYING", Wait),
+        ("VALIDATING", Wait),
+        ("COPY_FAILED", Fail),
+        ("VALIDATION_FAILED", Fail),
+        ("DELETED", Fail),
+        ("DELETING", Fail),
+        ("DELETE_FAILED", Fail),
     ],
 )
 def test_package_readiness(status: str, expected: type | None) -> None:
@@ -248,7 +253,7 @@ def test_single_call_mode_picks_a_package_whose_prerequisites_are_active() -> No
 
 
 def test_response_data_has_both_keys_for_every_declared_package() -> None:
-    target = plan.Target("d", associate=(F1, F2))
+    target = Target("d", associate=(F1, F2))
     actual = snap(assoc("F1", S.ACTIVE, reference_path="analyzers/F1", package_version="v3"))
     assert plan.response_data(target, actual) == {
         "ReferencePath.F1": "analyzers/F1",
@@ -260,21 +265,33 @@ def test_response_data_has_both_keys_for_every_declared_package() -> None:
 
 def test_physical_id_is_unique_per_resource_and_domain_and_bounded() -> None:
     stack = "arn:aws:cloudformation:us-east-1:1:stack/s/0b7c-uuid"
-    a = plan.physical_id("d1", stack, "A")
+    a = physical_id("d1", stack, "A")
     assert a == "d1:A:0b7c-uuid"
-    assert a != plan.physical_id("d2", stack, "A")
-    assert a != plan.physical_id("d1", stack, "B")
-    assert len(plan.physical_id("d", stack, "L" * 2000)) == 1024
+    assert a != physical_id("d2", stack, "A")
+    assert a != physical_id("d1", stack, "B")
+    assert len(physical_id("d", stack, "L" * 2000)) == 1024
 
 
 def test_progress_survives_json_round_trip() -> None:
-    original = progress(associate={"F1": 3.5}).submitted("dissociate", ["F2"], 7.0)
-    assert plan.Progress.from_json(original.to_json()) == original
+    state = asked(associate={"F1": 3.5}).submitted("dissociate", ["F2"], 7.0)
+    state = plan.AssociationState(state.associate_submitted, state.dissociate_submitted, True)
+    original = Progress(1.0, 2.0, "d:Res:uuid", state, handovers=4)
+    assert Progress.from_json(original.to_json(), plan.AssociationState) == original
+    # and through JSON text, as a hand-over carries it
+    assert Progress.from_json(
+        json.loads(json.dumps(original.to_json())), plan.AssociationState
+    ) == (original)
+
+
+def test_submitted_records_each_action_in_its_own_map() -> None:
+    state = asked().submitted("associate", ["F1"], 1.0).submitted("dissociate", ["F2", "F3"], 2.0)
+    assert state.associate_submitted == {"F1": 1.0}
+    assert state.dissociate_submitted == {"F2": 2.0, "F3": 2.0}
 
 
 def test_deadline_leaves_a_margin_before_cloudformations_timeout() -> None:
-    assert plan.deadline_for(100.0, 3600) == 100.0 + 3600 - 30
-    assert plan.deadline_for(100.0, 60) == pytest.approx(100.0 + 54)
+    assert deadline_for(100.0, 3600) == 100.0 + 3600 - 30
+    assert deadline_for(100.0, 60) == pytest.approx(100.0 + 54)
 
 
 def test_every_status_combination_of_two_packages_is_decided_consistently() -> None:
@@ -285,11 +302,11 @@ def test_every_status_combination_of_two_packages_is_decided_consistently() -> N
         itertools.product([None, RECENT], [None, RECENT]),
         [False, True],
     ):
-        target = plan.Target("d", associate=(F1,), dissociate=("F2",))
+        target = Target("d", associate=(F1,), dissociate=("F2",))
         entries = [assoc(pid, st) for pid, st in (("F1", s1), ("F2", s2)) if st is not None]
         if other_busy:
             entries.append(assoc("Z9", S.ASSOCIATING))
-        prog = progress(
+        prog = asked(
             associate={"F1": sub1} if sub1 else {}, dissociate={"F2": sub2} if sub2 else {}
         )
         actual = snap(*entries)
@@ -299,10 +316,10 @@ def test_every_status_combination_of_two_packages_is_decided_consistently() -> N
             assert not in_flight, "never call while a change is in flight"
             if decision.action == "dissociate":
                 assert s1 is S.ACTIVE, "dissociate only once associations are done"
-        if isinstance(decision, plan.Done):
+        if isinstance(decision, Done):
             assert s1 is S.ACTIVE
             assert s2 is None
-        if isinstance(decision, plan.Fail):
+        if isinstance(decision, Fail):
             assert (s1 is S.ASSOCIATION_FAILED and sub1) or (s2 is S.DISSOCIATION_FAILED and sub2)
 
 
@@ -324,24 +341,24 @@ V2 = DesiredPackage("pkg-1", package_version="v2", alias="a1b2")
 def test_a_declared_version_is_waited_for(
     reported_version: str, submitted_at: float | None, expected: str
 ) -> None:
-    target = plan.Target("d", associate=(V2,))
+    target = Target("d", associate=(V2,))
     actual = snap(assoc("pkg-1", S.ACTIVE, package_version=reported_version))
     submitted = {"pkg-1": submitted_at} if submitted_at is not None else {}
-    decision = plan.decide(target, progress(associate=submitted), actual, NOW)
-    kinds = {plan.Done: "done", plan.Wait: "wait", plan.Submit: "submit", plan.Fail: "fail"}
+    decision = plan.decide(target, asked(associate=submitted), actual, NOW)
+    kinds = {Done: "done", Wait: "wait", plan.Submit: "submit", Fail: "fail"}
     assert kinds[type(decision)] == expected
-    if isinstance(decision, plan.Wait):
+    if isinstance(decision, Wait):
         assert "ACTIVE at v1, waiting for v2" in str(decision.pending[0])
 
 
 def test_a_version_change_is_a_change_that_forces_reassociation() -> None:
     old = DesiredPackage("pkg-1", package_version="v1", alias="a1b2")
-    target = plan.update_target(spec("d", old), spec("d", V2))
+    target = update_target(spec("d", old), spec("d", V2))
     assert target.force == frozenset({"pkg-1"})
 
 
 def test_response_data_of_a_package_construct_is_keyed_by_its_alias_only() -> None:
-    target = plan.Target("d", associate=(V2, DesiredPackage("F7")))
+    target = Target("d", associate=(V2, DesiredPackage("F7")))
     actual = snap(
         assoc("pkg-1", S.ACTIVE, package_version="v2", reference_path="analyzers/p"),
         assoc("F7", S.ACTIVE, package_version="v1", reference_path="analyzers/F7"),

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain_packages_handler import plan
-from domain_packages_handler.model import Association, AssociationStatus, DesiredPackage, Snapshot
-from domain_packages_handler.properties import ResourceSpec
+from domain_packages_handler.associations import plan
+from domain_packages_handler.associations.model import (
+    Association,
+    AssociationStatus,
+    DesiredPackage,
+    Snapshot,
+)
+from domain_packages_handler.associations.spec import ResourceSpec
+from domain_packages_handler.associations.target import delete_target, diff_packages, update_target
+from domain_packages_handler.core.outcome import Done, Fail
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +38,7 @@ def packages(draw: st.DrawFn) -> tuple[DesiredPackage, ...]:
 def test_diff_partitions_both_declarations(
     old: tuple[DesiredPackage, ...], new: tuple[DesiredPackage, ...]
 ) -> None:
-    diff = plan.diff_packages(old, new)
+    diff = diff_packages(old, new)
     new_ids = {p.package_id for p in new}
     old_ids = {p.package_id for p in old}
     added = {p.package_id for p in diff.added}
@@ -55,7 +62,7 @@ def test_diff_partitions_both_declarations(
 def test_diff_of_a_declaration_with_itself_changes_nothing(
     declared: tuple[DesiredPackage, ...],
 ) -> None:
-    diff = plan.diff_packages(declared, declared)
+    diff = diff_packages(declared, declared)
     assert diff.added == diff.removed == diff.changed == ()
     assert diff.unchanged == declared
 
@@ -98,15 +105,15 @@ def test_update_converges_to_exactly_the_new_declaration(
 ) -> None:
     domain = ModelDomain({pid: s for pid, s in initial.items() if s is not None})
     old_ids = {p.package_id for p in old}
-    target = plan.update_target(ResourceSpec("d", old, 60), ResourceSpec("d", new, 60))
-    progress = plan.Progress(started_at=0, deadline=1e9, physical_id="p")
+    target = update_target(ResourceSpec("d", old, 60), ResourceSpec("d", new, 60))
+    progress = plan.AssociationState()
     now = 0.0
     for _ in range(40):
         now += 1
         decision = plan.decide(target, progress, domain.snapshot(), now)
-        if isinstance(decision, plan.Done):
+        if isinstance(decision, Done):
             break
-        assert not isinstance(decision, plan.Fail)
+        assert not isinstance(decision, Fail)
         if isinstance(decision, plan.Submit):
             domain.apply(decision)
             progress = progress.submitted(decision.action, decision.package_ids, now)
@@ -132,11 +139,11 @@ def test_delete_converges_and_never_touches_undeclared_packages(
     domain = ModelDomain({pid: s for pid, s in initial.items() if s is not None})
     declared_ids = {p.package_id for p in declared}
     others_before = {pid: s for pid, s in domain.entries.items() if pid not in declared_ids}
-    target = plan.delete_target(ResourceSpec("d", declared, 60))
-    progress = plan.Progress(started_at=0, deadline=1e9, physical_id="p")
+    target = delete_target(ResourceSpec("d", declared, 60))
+    progress = plan.AssociationState()
     for step in range(40):
         decision = plan.decide(target, progress, domain.snapshot(), float(step))
-        if isinstance(decision, plan.Done):
+        if isinstance(decision, Done):
             break
         if isinstance(decision, plan.Submit):
             assert set(decision.package_ids) <= declared_ids

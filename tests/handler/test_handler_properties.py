@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from domain_packages_handler.model import DesiredPackage
-from domain_packages_handler.properties import InvalidProperties, parse_properties
+from domain_packages_handler.associations.model import DesiredPackage
+from domain_packages_handler.associations.spec import parse_properties
+from domain_packages_handler.core.properties import InvalidProperties
 
 
 def props(**overrides: Any) -> dict[str, Any]:

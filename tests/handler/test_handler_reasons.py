@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain_packages_handler import reasons
-from domain_packages_handler.model import PackageFailure, Pending
+from domain_packages_handler.core import reasons
+from domain_packages_handler.core.outcome import PackageFailure, Pending
 
 
 def failure(pid: str, message: str = "bad") -> PackageFailure:

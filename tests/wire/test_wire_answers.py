@@ -7,7 +7,7 @@ import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from domain_packages_handler import responder
+from domain_packages_handler.core import responder
 
 from tests.fakes.fixtures import AwsEnv
 from tests.wire.harness import Stack, props

@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from domain_packages_handler import logs, main
+from domain_packages_handler import main
+from domain_packages_handler.core import logs
+from domain_packages_handler.core.handover import PROGRESS_KEY
 
 from tests.fakes.fixtures import AwsEnv
 from tests.fakes.lambda_service import FakeLambdaContext
@@ -152,7 +154,7 @@ def test_an_invocation_killed_mid_wait_is_recovered_by_the_retried_event(
             kill_armed.clear()
             raise Killed
 
-    monkeypatch.setattr("domain_packages_handler.operation.log_event", log_then_die)
+    monkeypatch.setattr("domain_packages_handler.core.waiting.log_event", log_then_die)
     stack = Stack(env)
     event = env.cloudformation.make_event("Create", properties=props(DOMAIN, "F111"))
     with pytest.raises(Killed):
@@ -172,7 +174,7 @@ def test_a_killed_hand_over_is_recovered_by_its_retry(
     deliveries: list[dict[str, Any]] = []
 
     def dies_once_after_hand_over(event: dict[str, Any], context: FakeLambdaContext) -> None:
-        if main.PROGRESS_KEY in event and not deliveries:
+        if PROGRESS_KEY in event and not deliveries:
             deliveries.append(event)
             raise Killed
         original_handler(event, context)
@@ -188,5 +190,5 @@ def test_a_killed_hand_over_is_recovered_by_its_retry(
     answer = env.cloudformation.wait_for_response(event["RequestId"], timeout=30)
     assert answer["Status"] == "SUCCESS", answer
     assert accepted(env, "AssociatePackages") == 1
-    progress = json.loads(json.dumps(deliveries[0][main.PROGRESS_KEY]))
-    assert "F111" in progress["associate_submitted"]
+    progress = json.loads(json.dumps(deliveries[0][PROGRESS_KEY]))
+    assert "F111" in progress["state"]["associate_submitted"]

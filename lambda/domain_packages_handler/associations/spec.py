@@ -1,4 +1,4 @@
-"""Reads the custom resource's properties, which CloudFormation delivers as strings.
+"""Reads a DomainPackages resource's properties, which CloudFormation delivers as strings.
 
 Wire format (written by the DomainPackages construct):
 
@@ -12,21 +12,13 @@ Wire format (written by the DomainPackages construct):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.names import DOMAIN_NAME_PATTERN, PACKAGE_ID_PATTERN
+from ..core.properties import InvalidProperties, parse_bool, parse_timeout
 from .model import DesiredPackage
-
-DOMAIN_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]{2,27}$")
-PACKAGE_ID_PATTERN = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
-DEFAULT_TIMEOUT_SECONDS = 3600
-MAX_TIMEOUT_SECONDS = 3600
-
-
-class InvalidProperties(ValueError):
-    """The resource's properties cannot be acted on; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -40,20 +32,6 @@ class ResourceSpec:
     @property
     def package_ids(self) -> tuple[str, ...]:
         return tuple(p.package_id for p in self.packages)
-
-
-def parse_bool(value: Any, what: str) -> bool | None:
-    """CloudFormation turns booleans into "true"/"false"; direct invocations may not."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text == "true":
-        return True
-    if text == "false":
-        return False
-    raise InvalidProperties(f"{what} must be true or false, got {value!r}")
 
 
 def _parse_package(raw: Any, index: int) -> DesiredPackage:
@@ -91,16 +69,6 @@ def _parse_package(raw: Any, index: int) -> DesiredPackage:
         package_version=str(version) if version else None,
         alias=str(alias) if alias else None,
     )
-
-
-def parse_timeout(raw: Any) -> int:
-    if raw is None or raw == "":
-        return DEFAULT_TIMEOUT_SECONDS
-    try:
-        seconds = int(float(str(raw)))
-    except ValueError:
-        raise InvalidProperties(f"TimeoutSeconds must be a number, got {raw!r}") from None
-    return max(1, min(seconds, MAX_TIMEOUT_SECONDS))
 
 
 def parse_properties(properties: Mapping[str, Any] | None) -> ResourceSpec:

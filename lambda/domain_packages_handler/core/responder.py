@@ -1,6 +1,12 @@
-"""crhelper glue: the CloudFormation protocol, with three of crhelper's defaults changed.
+"""The one seam to crhelper: the CloudFormation protocol, with three of its defaults changed.
 
-crhelper's stubs omit the private hooks overridden here, hence the type-ignore comments.
+Nothing else in the handler imports crhelper. `Responder` is what the rest of the handler uses:
+built with the function that serves every request, it is called with (event, context), takes
+the answer's physical ID and Data, and can be told that a later invocation answers.
+
+crhelper 2.0.12's private hooks overridden here (CRHELPER_HOOKS) are not part of its public
+API; tests/handler/test_handler_responder.py fails if the pinned version stops calling them.
+Its stubs omit them, hence the type-ignore comments.
 
 - A hand-over ends an invocation without answering: the invocation that finishes answers.
 - The response PUT is retried a bounded number of times, a non-2xx answer counts as a failure,
@@ -23,6 +29,9 @@ from urllib.parse import urlsplit, urlunsplit
 from crhelper import CfnResource
 
 from .logs import log_event, logger
+
+#: crhelper's private methods this module overrides, in the order an invocation calls them.
+CRHELPER_HOOKS = ("_crhelper_init", "_set_timeout", "_cfn_response", "_send", "_timeout")
 
 MAX_RESPONSE_BYTES = 4096
 PUT_ATTEMPTS = 6
@@ -106,14 +115,30 @@ def put_response(
 
 
 class Responder(CfnResource):
-    """crhelper's CfnResource with hand-over support and a bounded response PUT."""
+    """crhelper's CfnResource with hand-over support and a bounded response PUT.
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    `serve(event, context)` handles Create, Update and Delete alike and returns the physical ID.
+    """
+
+    def __init__(self, serve: Callable[[dict[str, Any], Any], str]) -> None:
+        super().__init__(
+            json_logging=False, log_level="INFO", boto_level="ERROR", sleep_on_delete=0
+        )
         self._answer_lock = threading.Lock()
         self._answered = False
         self._suppressed = False
         self.emergency_handover: Callable[[], bool] | None = None
+        self.create(serve)
+        self.update(serve)
+        self.delete(serve)
+
+    def set_physical_id(self, physical_id: str) -> None:
+        """The answer's PhysicalResourceId, also for a FAILED answer sent before `serve` ends."""
+        self.PhysicalResourceId = physical_id
+
+    def add_data(self, data: dict[str, str]) -> None:
+        """Attributes for Fn::GetAtt in the SUCCESS answer."""
+        self.Data.update(data)
 
     def _crhelper_init(self, event: dict[str, Any], context: Any) -> bool:
         with self._answer_lock:

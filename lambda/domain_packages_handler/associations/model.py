@@ -1,12 +1,11 @@
-"""Plain data the handler reasons about: what is declared, what the domain reports.
-
-No boto3 here: these types are the vocabulary of the pure planning code and its tests.
-"""
+"""What a DomainPackages resource declares and what the domain reports: plain data, no boto3."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+
+from ..core.outcome import ErrorDetails
 
 
 class AssociationStatus(str, Enum):
@@ -20,13 +19,6 @@ class AssociationStatus(str, Enum):
 
 
 IN_FLIGHT = frozenset({AssociationStatus.ASSOCIATING, AssociationStatus.DISSOCIATING})
-
-# Package statuses (DescribePackages) that mean "wait, it will become usable".
-PACKAGE_PREPARING = frozenset({"COPYING", "VALIDATING"})
-# Package statuses that mean "this package cannot be associated, ever".
-PACKAGE_UNUSABLE = frozenset(
-    {"COPY_FAILED", "VALIDATION_FAILED", "DELETING", "DELETED", "DELETE_FAILED"}
-)
 
 
 @dataclass(frozen=True)
@@ -50,14 +42,6 @@ class DesiredPackage:
             or self.key_access_role_arn != other.key_access_role_arn
             or self.package_version != other.package_version
         )
-
-
-@dataclass(frozen=True)
-class ErrorDetails:
-    """The service's own words for a failure (`ErrorDetails`)."""
-
-    error_type: str
-    error_message: str
 
 
 @dataclass(frozen=True)
@@ -99,48 +83,6 @@ class Association:
             ):
                 return True
         return False
-
-
-@dataclass(frozen=True)
-class PackageAvailability:
-    """One entry of DescribePackages: can this package be associated now?"""
-
-    package_id: str
-    status: str
-    error: ErrorDetails | None = None
-    name: str = ""
-    available_version: str = ""
-
-    def failure(self, fallback_message: str) -> PackageFailure:
-        """This package's failed status in the service's words (`fallback_message` when the
-        service gave no ErrorDetails)."""
-        return PackageFailure(
-            package_id=self.package_id,
-            status=self.status,
-            error_type=self.error.error_type if self.error else self.status,
-            error_message=self.error.error_message if self.error else fallback_message,
-        )
-
-
-@dataclass(frozen=True)
-class PackageFailure:
-    """Why one package could not reach its target state."""
-
-    package_id: str
-    status: str
-    error_type: str
-    error_message: str
-
-
-@dataclass(frozen=True)
-class Pending:
-    """Something the operation is still waiting for, in words for the log and the reason."""
-
-    subject: str
-    state: str
-
-    def __str__(self) -> str:
-        return f"{self.subject} ({self.state})"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import PackageFailure, Pending
+from .outcome import PackageFailure, Pending
 
 MAX_REASON = 256
 

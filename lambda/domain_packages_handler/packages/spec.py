@@ -1,4 +1,4 @@
-"""The pure decisions of a `Package` resource (Custom::OpenSearchPackage).
+"""Reads a Package resource's properties (Custom::OpenSearchPackage).
 
 Wire format (written by the Package construct):
 
@@ -16,20 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .model import PackageAvailability, PackageFailure, Pending
-from .plan import Done, Fail, Wait
-from .properties import (
-    DOMAIN_NAME_PATTERN,
-    PACKAGE_ID_PATTERN,
-    InvalidProperties,
-    parse_timeout,
-)
+from ..core.names import PACKAGE_NAME_PATTERN
+from ..core.properties import InvalidProperties, parse_timeout
 
-# The service gives package names the same rule as domain names.
-PACKAGE_NAME_PATTERN = DOMAIN_NAME_PATTERN
 PACKAGE_TYPES = frozenset({"TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG"})
-GONE_STATUSES = frozenset({"DELETED"})
-BROKEN_STATUSES = frozenset({"COPY_FAILED", "VALIDATION_FAILED", "DELETE_FAILED"})
 
 
 @dataclass(frozen=True)
@@ -88,60 +78,3 @@ def change_kind(old: PackageSpec, new: PackageSpec) -> Literal["none", "update",
     if (old.bucket, old.key, old.description) != (new.bucket, new.key, new.description):
         return "update"
     return "none"
-
-
-def is_package_id(value: str) -> bool:
-    return bool(PACKAGE_ID_PATTERN.match(value))
-
-
-def available_decision(
-    package: PackageAvailability | None, previous_version: str | None
-) -> Done | Wait | Fail:
-    """Created or updated: done once AVAILABLE, on a version other than `previous_version`."""
-    if package is None:
-        return Wait((Pending("package", "not described yet"),))
-    if package.status in BROKEN_STATUSES or package.status in GONE_STATUSES:
-        return Fail((package.failure(f"the package is {package.status}"),))
-    if package.status == "AVAILABLE":
-        if previous_version and package.available_version == previous_version:
-            return Wait(
-                (Pending(package.package_id, f"AVAILABLE at {previous_version}, not updated yet"),)
-            )
-        return Done()
-    return Wait((Pending(package.package_id, package.status or "?"),))
-
-
-def domains_in_use(domains: Mapping[str, str]) -> list[str]:
-    """The domains (name → association status) that use the package and are not letting go."""
-    return sorted(d for d, status in domains.items() if status != "DISSOCIATING")
-
-
-def in_use_decision(domains: Mapping[str, str]) -> Fail | Wait | None:
-    """Before deleting: a package some domain still uses cannot go; a dissociation can finish."""
-    using = domains_in_use(domains)
-    if using:
-        return Fail(
-            tuple(
-                PackageFailure("", domains[d], "InUse", f"still associated with domain {d}")
-                for d in using
-            )
-        )
-    if domains:
-        return Wait(tuple(Pending(f"domain {d}", "DISSOCIATING") for d in sorted(domains)))
-    return None
-
-
-def gone_decision(package: PackageAvailability | None) -> Done | Wait | Fail:
-    if package is None or package.status in GONE_STATUSES:
-        return Done()
-    if package.status == "DELETE_FAILED":
-        return Fail((package.failure(f"the package is {package.status}"),))
-    return Wait((Pending(package.package_id, package.status),))
-
-
-def package_data(package: PackageAvailability) -> dict[str, str]:
-    return {
-        "PackageID": package.package_id,
-        "PackageVersion": package.available_version,
-        "PackageName": package.name,
-    }

@@ -1,0 +1,84 @@
+"""The DomainPackages kind (Custom::OpenSearchDomainPackages): request → target → operation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.adapter import OpenSearchCalls
+from ..core.kind import Request
+from ..core.logs import log_event
+from ..core.progress import Progress
+from ..core.properties import InvalidProperties
+from ..core.waiting import Runtime
+from .operation import AssociationOperation
+from .plan import AssociationState
+from .service import OpenSearchAssociations
+from .spec import ResourceSpec, parse_properties
+from .target import Target, create_target, delete_target, update_target
+
+RESOURCE_TYPE = "Custom::OpenSearchDomainPackages"
+
+
+@dataclass(frozen=True)
+class AssociationLifecycle:
+    """What one CloudFormation request asks of the domain."""
+
+    target: Target
+    physical_id: str
+    timeout_seconds: int
+    state_type: type[AssociationState] = AssociationState
+
+    def operation(
+        self,
+        progress: Progress[Any],
+        runtime: Runtime,
+        client: Any,
+        on_physical_id: Callable[[str], None],
+    ) -> AssociationOperation:
+        return AssociationOperation(
+            progress=progress,
+            runtime=runtime,
+            target=self.target,
+            service=OpenSearchAssociations(OpenSearchCalls(client)),
+        )
+
+
+class AssociationKind:
+    """Reads DomainPackages requests."""
+
+    def lifecycle(self, request: Request) -> AssociationLifecycle | None:
+        """Target and physical ID for the request; None when a Delete has nothing to clean."""
+        if request.request_type == "Delete":
+            try:
+                spec = parse_properties(request.properties)
+            except InvalidProperties as error:
+                log_event("nothing_to_delete", reason=str(error))
+                return None
+            return AssociationLifecycle(
+                delete_target(spec), request.physical_id, spec.timeout_seconds
+            )
+        spec = parse_properties(request.properties)
+        if request.request_type == "Create":
+            return AssociationLifecycle(
+                create_target(spec),
+                request.new_physical_id(spec.domain_name),
+                spec.timeout_seconds,
+            )
+        old: ResourceSpec | None
+        try:
+            old = parse_properties(request.old_properties)
+        except InvalidProperties:
+            old = None  # the previous version never worked: converge to the new one from scratch
+        if old is None or old.domain_name != spec.domain_name:
+            new_id = request.new_physical_id(spec.domain_name)
+            if old is None and request.physical_id:
+                new_id = request.physical_id
+            return AssociationLifecycle(create_target(spec), new_id, spec.timeout_seconds)
+        return AssociationLifecycle(
+            update_target(old, spec), request.physical_id, spec.timeout_seconds
+        )
+
+
+KIND = AssociationKind()

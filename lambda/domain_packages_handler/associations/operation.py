@@ -1,0 +1,187 @@
+"""The shell of a DomainPackages resource: observe the domain, decide (plan.decide), act, wait.
+
+Runs in the shared waiting shell against `AssociationService`, the few calls it uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar, Protocol
+
+from ..core import reasons
+from ..core.errors import (
+    AlreadyInDesiredState,
+    BatchUnsupported,
+    DomainNotFound,
+    NotAssociated,
+    Rejected,
+)
+from ..core.logs import log_event
+from ..core.outcome import Done, Fail, Pending, Wait
+from ..core.package_status import PackageAvailability
+from ..core.waiting import OperationFailed, Retried, Waiting
+from . import plan
+from .model import DesiredPackage, Snapshot
+from .plan import AssociationState, Submit
+from .target import Target
+
+
+@dataclass(frozen=True)
+class DomainState:
+    processing: bool
+
+
+class AssociationService(Protocol):
+    """What a DomainPackages operation needs from OpenSearch Service."""
+
+    def list_associations(self, domain_name: str) -> Snapshot: ...
+
+    def describe_domain(self, domain_name: str) -> DomainState: ...
+
+    def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]: ...
+
+    def associate(
+        self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool
+    ) -> None: ...
+
+    def dissociate(self, domain_name: str, package_ids: Sequence[str], *, batch: bool) -> None: ...
+
+
+_ADVICE = {
+    "AccessDeniedException": "Check the handler role's es: permissions for this domain.",
+    "LimitExceededException": "A domain holds at most 20 packages; remove some first.",
+    "ValidationException": "Fix the package list (IDs, prerequisites, options) and redeploy.",
+    "ResourceNotFoundException": "Check that the domain and the packages exist in this "
+    "account and Region.",
+}
+
+
+@dataclass
+class AssociationOperation(Waiting[AssociationState]):
+    """One DomainPackages Create, Update or Delete driven to its target, across invocations."""
+
+    target: Target
+    service: AssociationService
+    ADVICE: ClassVar[Mapping[str, str]] = _ADVICE
+
+    @property
+    def domain(self) -> str:
+        return self.target.domain_name
+
+    @property
+    def where(self) -> str:
+        return f"domain {self.domain}"
+
+    def run(self) -> dict[str, str]:
+        """Returns the response Data; raises OperationFailed or HandOver."""
+        log_event("operation", target=self.target.describe(), progress=self.progress.to_json())
+        while True:
+            snapshot = self._observe()
+            if snapshot is None:
+                log_event("done", domain=self.domain, note="domain does not exist")
+                return {}
+            decision = plan.decide(self.target, self.state, snapshot, self.runtime.now())
+            if isinstance(decision, Done):
+                return self.finished(plan.response_data(self.target, snapshot))
+            if isinstance(decision, Fail):
+                log_event("failed", domain=self.domain, failures=decision.failures)
+                raise OperationFailed(
+                    reasons.package_failures(self.where, _action_of(decision), decision.failures)
+                )
+            if isinstance(decision, Wait):
+                self.poll_wait(decision.pending)
+                continue
+            self._submit(decision, snapshot)
+
+    def _observe(self) -> Snapshot | None:
+        """The domain's associations; None when the domain is gone and that is success."""
+        try:
+            return self.call(
+                "listing packages", lambda: self.service.list_associations(self.domain)
+            )
+        except DomainNotFound as error:
+            if self.target.missing_domain_is_success:
+                return None
+            raise self.rejected("domain not found", error) from error
+
+    def _submit(self, decision: Submit, snapshot: Snapshot) -> None:
+        batch = not self.state.single_calls
+        if not batch:
+            decision = plan.next_single_call(decision, snapshot)
+        ids = decision.package_ids
+        try:
+            answer = self.attempt(
+                f"{decision.action} {', '.join(ids)}", lambda: self._ready_then_call(decision)
+            )
+            if isinstance(answer, Retried) or not answer:
+                return
+            log_event("accepted", action=decision.action, domain=self.domain, packages=ids)
+        except BatchUnsupported as error:
+            log_event("batch_unsupported", domain=self.domain, message=error.message)
+            self.remember(single_calls=True)
+            return
+        except NotAssociated as error:
+            # Gone already (or going): record it as asked and let the next listing confirm.
+            log_event("not_associated", domain=self.domain, packages=ids, message=error.message)
+            if len(decision.packages) > 1 and batch:
+                self.remember(single_calls=True)
+                return
+        except AlreadyInDesiredState:
+            log_event("already_in_desired_state", domain=self.domain, packages=ids)
+        except DomainNotFound as error:
+            if self.target.missing_domain_is_success:
+                return  # the next listing confirms the domain is gone: nothing left to clean
+            raise self.rejected("domain not found", error) from error
+        self.progress = replace(
+            self.progress, state=self.state.submitted(decision.action, ids, self.runtime.now())
+        )
+        self.backoff.reset()
+        self.poll.reset()
+        self.poll_wait((Pending("domain " + self.domain, f"{decision.action} requested"),))
+
+    def _ready_then_call(self, decision: Submit) -> bool:
+        """Make the call once the domain and the packages are ready; False after waiting."""
+        ready = self._check_ready(decision)
+        if isinstance(ready, Fail):
+            raise OperationFailed(
+                reasons.package_failures(self.where, "association", ready.failures)
+            )
+        if isinstance(ready, Wait):
+            self.poll_wait(ready.pending)
+            return False
+        batch = not self.state.single_calls
+        log_event(
+            "call",
+            action=decision.action,
+            domain=self.domain,
+            packages=decision.package_ids,
+            batch=batch,
+        )
+        if decision.action == "associate":
+            self.service.associate(self.domain, decision.packages, batch=batch)
+        else:
+            self.service.dissociate(self.domain, decision.package_ids, batch=batch)
+        return True
+
+    def _check_ready(self, decision: Submit) -> Fail | Wait | None:
+        """The domain must not be processing; packages must have finished copying/validating."""
+        if self.service.describe_domain(self.domain).processing:
+            return Wait((Pending(f"domain {self.domain}", "Processing"),))
+        if decision.action != "associate":
+            return None
+        try:
+            availability = self.service.describe_packages(decision.package_ids)
+        except Rejected as error:
+            if error.code != "AccessDeniedException":
+                raise
+            # A role without es:DescribePackages: the association call judges the packages.
+            availability = {}
+        return plan.check_packages_ready(decision.package_ids, availability)
+
+
+def _action_of(decision: Fail) -> str:
+    """Which change failed, for the reason: a failed dissociation is not an association."""
+    if any(f.status == "DISSOCIATION_FAILED" for f in decision.failures):
+        return "dissociation"
+    return "association"

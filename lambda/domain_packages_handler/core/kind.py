@@ -1,0 +1,74 @@
+"""What `main` needs from a resource kind: read a request, and build its operation.
+
+A kind is a sibling package (``associations``, ``packages``) exposing one `Kind` object;
+`main.KINDS` maps each CloudFormation resource type to one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from .progress import Progress, State, physical_id
+from .waiting import Runtime, Waiting
+
+RequestType = Literal["Create", "Update", "Delete"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """The parts of CloudFormation's event a kind reads."""
+
+    request_type: RequestType
+    properties: Mapping[str, Any] | None
+    old_properties: Mapping[str, Any] | None
+    #: The event's PhysicalResourceId ("" on Create).
+    physical_id: str
+    stack_id: str
+    logical_id: str
+
+    @classmethod
+    def of(cls, event: Mapping[str, Any]) -> Request:
+        return cls(
+            request_type=event["RequestType"],
+            properties=event.get("ResourceProperties"),
+            old_properties=event.get("OldResourceProperties"),
+            physical_id=str(event.get("PhysicalResourceId") or ""),
+            stack_id=str(event.get("StackId", "")),
+            logical_id=str(event.get("LogicalResourceId", "resource")),
+        )
+
+    def new_physical_id(self, name: str) -> str:
+        """A physical ID for this resource, unique per stack, logical ID and `name`."""
+        return physical_id(name, self.stack_id, self.logical_id)
+
+
+class Lifecycle(Protocol):
+    """One request of one kind, ready to run."""
+
+    @property
+    def physical_id(self) -> str: ...
+
+    @property
+    def timeout_seconds(self) -> int: ...
+
+    @property
+    def state_type(self) -> type[State]: ...
+
+    def operation(
+        self,
+        progress: Progress[Any],
+        runtime: Runtime,
+        client: Any,
+        on_physical_id: Callable[[str], None],
+    ) -> Waiting[Any]: ...
+
+
+class Kind(Protocol):
+    """A resource kind: turns a request into a Lifecycle (None: a Delete with nothing to do).
+
+    Raises InvalidProperties when the request cannot be acted on.
+    """
+
+    def lifecycle(self, request: Request) -> Lifecycle | None: ...

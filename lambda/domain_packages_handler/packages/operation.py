@@ -1,0 +1,228 @@
+"""The shell of a Package resource: create, update or delete the package and wait for it.
+
+Two operations share one small base: `PackageImport` (Create, Update) and `PackageDeletion`
+(Delete). Both run in the shared waiting shell against `PackageStore`, the few calls they use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, Protocol
+
+from ..core import reasons
+from ..core.errors import AlreadyExists, PackageNotFound, ServiceError
+from ..core.logs import log_event
+from ..core.names import is_package_id
+from ..core.outcome import Done, Fail, Pending
+from ..core.package_status import PACKAGE_PREPARING, PackageAvailability
+from ..core.waiting import OperationFailed, Retried, Waiting
+from . import plan
+from .plan import InUse, PackageState
+from .spec import PackageSpec, change_kind
+
+
+class PackageStore(Protocol):
+    """What a Package operation needs from OpenSearch Service."""
+
+    def find_package(self, package_id: str) -> PackageAvailability | None: ...
+
+    def find_package_named(self, name: str) -> PackageAvailability | None: ...
+
+    def create_package(self, spec: PackageSpec) -> PackageAvailability: ...
+
+    def update_package(self, package_id: str, spec: PackageSpec) -> PackageAvailability: ...
+
+    def delete_package(self, package_id: str) -> None: ...
+
+    def domains_using(self, package_id: str) -> dict[str, str]: ...
+
+
+_ADVICE = {
+    "ValidationException": "Check the source object, the package type and the engine version.",
+    "AccessDeniedException": "Check the handler role's es: and s3:GetObject permissions.",
+    "LimitExceededException": "A Region holds at most 25 custom packages; delete unused ones.",
+}
+
+
+@dataclass
+class PackageOperation(Waiting[PackageState]):
+    """What both package operations share: the package, the store, how to describe."""
+
+    spec: PackageSpec
+    store: PackageStore
+    ADVICE: ClassVar[Mapping[str, str]] = _ADVICE
+
+    @property
+    def where(self) -> str:
+        return f"package {self.spec.name}"
+
+    def _describe(self, package_id: str) -> PackageAvailability | None:
+        return self.call("describing the package", lambda: self.store.find_package(package_id))
+
+
+@dataclass
+class PackageImport(PackageOperation):
+    """A Package Create or Update: the package AVAILABLE with the declared content."""
+
+    old_spec: PackageSpec | None = None
+    on_physical_id: Callable[[str], None] = field(default=lambda _: None)
+
+    def run(self) -> dict[str, str]:
+        """Returns the response Data; raises OperationFailed or HandOver."""
+        log_event("operation", package=self.spec.name, progress=self.progress.to_json())
+        if self.old_spec is not None:
+            kind = change_kind(self.old_spec, self.spec)
+            log_event("package_change", package=self.spec.name, kind=kind)
+            if kind == "none":
+                return self._await_available(self.progress.physical_id, previous=None)
+            if kind == "update":
+                return self._update(self.progress.physical_id)
+            if self.old_spec.name == self.spec.name and not self.state.package_id:
+                raise OperationFailed(
+                    f"package {self.spec.name}: a new package type or engine version needs a "
+                    "new package, and package names are unique: give the Package a new "
+                    "package_name (or let the construct derive one from a new construct id)"
+                )
+        return self._create()
+
+    @property
+    def _source(self) -> str:
+        return f"s3://{self.spec.bucket}/{self.spec.key}"
+
+    def _create(self) -> dict[str, str]:
+        package_id = self.state.package_id
+        created: PackageAvailability | None = None
+        while not package_id:
+            try:
+                answer = self.attempt(
+                    f"creating from {self._source}", lambda: self.store.create_package(self.spec)
+                )
+            except AlreadyExists as error:
+                package_id = self._adopt(error)
+                continue
+            if not isinstance(answer, Retried):
+                created, package_id = answer, answer.package_id
+                log_event("created", package=self.spec.name, package_id=package_id)
+        self.remember(package_id=package_id)
+        self.progress = replace(self.progress, physical_id=package_id)
+        self.on_physical_id(package_id)
+        return self._await_available(package_id, previous=None, submitted=created)
+
+    def _adopt(self, error: ServiceError) -> str:
+        """A package of this name exists: ours from an earlier attempt, or someone else's."""
+        existing = self.call(
+            "finding the package by name", lambda: self.store.find_package_named(self.spec.name)
+        )
+        if existing is None:
+            self.retry_later(error)
+            return ""
+        if self.old_spec is not None and self.old_spec.name == self.spec.name:
+            raise OperationFailed(f"package {self.spec.name} exists already: {error.message}")
+        log_event("adopted", package=self.spec.name, package_id=existing.package_id)
+        return existing.package_id
+
+    def _update(self, package_id: str) -> dict[str, str]:
+        updated: PackageAvailability | None = None
+        subject = f"updating from {self._source}"
+        while self.state.previous_version is None:
+            before = self._describe(package_id)
+            if before is None:
+                raise OperationFailed(
+                    f"package {self.spec.name} ({package_id}) no longer exists; delete the "
+                    "Package from the stack and add it again"
+                )
+            if before.status in PACKAGE_PREPARING:
+                # An import in flight must finish first. A failed one (COPY_FAILED,
+                # VALIDATION_FAILED) does not block: updating from it is how a rollback, or the
+                # next deploy with a fixed file, repairs the package.
+                self.poll_wait((Pending(package_id, before.status),))
+                continue
+            try:
+                answer = self.attempt(
+                    subject, lambda: self.store.update_package(package_id, self.spec)
+                )
+            except PackageNotFound as error:
+                raise self.rejected(subject, error) from error
+            if not isinstance(answer, Retried):
+                updated = answer
+                log_event("updated", package=self.spec.name, previous=before.available_version)
+                self.remember(previous_version=before.available_version)
+        return self._await_available(
+            package_id, previous=self.state.previous_version, submitted=updated
+        )
+
+    def _await_available(
+        self, package_id: str, previous: str | None, submitted: PackageAvailability | None = None
+    ) -> dict[str, str]:
+        """Poll until AVAILABLE on a new version. `submitted` is what CreatePackage or
+        UpdatePackage just answered: the import has only started, so the first look waits."""
+        self.poll.reset()
+        if submitted is not None:
+            self.poll_wait((Pending(package_id, submitted.status or "submitted"),))
+        while True:
+            package = self._describe(package_id)
+            decision = plan.available_decision(package, previous)
+            if isinstance(decision, Done) and package is not None:
+                return self.finished(plan.package_data(package))
+            if isinstance(decision, Fail):
+                raise OperationFailed(
+                    reasons.package_import_failed(self.where, decision.failures[0])
+                )
+            if not isinstance(decision, Done):
+                self.poll_wait(decision.pending)
+
+
+@dataclass
+class PackageDeletion(PackageOperation):
+    """A Package Delete: the package gone, once no domain uses it."""
+
+    def run(self) -> dict[str, str]:
+        """Returns the (empty) response Data; raises OperationFailed or HandOver."""
+        log_event("operation", package=self.spec.name, progress=self.progress.to_json())
+        package_id = self.progress.physical_id
+        if not is_package_id(package_id):
+            # An ID this handler never issued (a failed Create): find what that Create made.
+            found = self.call(
+                "finding the package by name",
+                lambda: self.store.find_package_named(self.spec.name),
+            )
+            if found is None:
+                log_event("nothing_to_delete", package=self.spec.name)
+                return {}
+            package_id = found.package_id
+        try:
+            self._request_deletion(package_id)
+        except PackageNotFound:
+            return {}
+        self.poll.reset()
+        while True:
+            gone = plan.gone_decision(self._describe(package_id))
+            if isinstance(gone, Done):
+                return self.finished({})
+            if isinstance(gone, Fail):
+                raise OperationFailed(
+                    reasons.package_failures(self.where, "deletion", gone.failures)
+                )
+            self.poll_wait(gone.pending)
+
+    def _request_deletion(self, package_id: str) -> None:
+        """DeletePackage once no domain uses the package; raises PackageNotFound if gone."""
+        while not self.state.delete_requested:
+            using = self.attempt(
+                "listing its domains", lambda: self.store.domains_using(package_id)
+            )
+            if isinstance(using, Retried):
+                continue
+            decision = plan.in_use_decision(using)
+            if isinstance(decision, InUse):
+                raise OperationFailed(
+                    reasons.package_in_use(self.where, package_id, decision.domains)
+                )
+            if decision is not None:
+                self.poll_wait(decision.pending)
+                continue
+            answer = self.attempt("deleting", lambda: self.store.delete_package(package_id))
+            if not isinstance(answer, Retried):
+                log_event("delete_requested", package=self.spec.name, package_id=package_id)
+                self.remember(delete_requested=True)
