@@ -7,7 +7,7 @@ import os
 import re
 from typing import Any
 
-from aws_cdk import ArnFormat, CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
@@ -94,21 +94,26 @@ class Package(Construct):
         timeout_seconds = check_timeout(owner, timeout)
 
         super().__init__(scope, id)
-        self._package_type = package_type
-        self._engine_version = engine_version
-        self._timeout = Duration.seconds(timeout_seconds)
-        self._package_name = package_name or derive_package_name(
+        #: ``TXT-DICTIONARY``, ``ZIP-PLUGIN``, ``PACKAGE-LICENSE`` or ``PACKAGE-CONFIG``.
+        self.package_type = package_type
+        #: The engine version a ZIP-PLUGIN is built for (None for other types).
+        self.engine_version = engine_version
+        #: The longest one operation may wait (the custom resource's ServiceTimeout).
+        self.timeout = Duration.seconds(timeout_seconds)
+        #: The package's name, as given or derived.
+        self.package_name = package_name or derive_package_name(
             id, self.node.path, package_type, engine_version
         )
         self._alias = hashlib.sha256(self.node.path.encode()).hexdigest()[:_ALIAS_LENGTH]
 
         handler = DomainPackagesHandler.of(self)
-        self._asset: s3_assets.Asset | None = None
+        #: The asset holding a local ``source`` file (None for an S3 ``source``).
+        self.asset: s3_assets.Asset | None = None
         if isinstance(source, str):
-            self._asset = s3_assets.Asset(self, "Source", path=source)
-            bucket_name = self._asset.s3_bucket_name
-            object_key = self._asset.s3_object_key
-            object_arn = self._asset.bucket.arn_for_objects(object_key)
+            self.asset = s3_assets.Asset(self, "Source", path=source)
+            bucket_name = self.asset.s3_bucket_name
+            object_key = self.asset.s3_object_key
+            object_arn = self.asset.bucket.arn_for_objects(object_key)
         else:
             bucket_name = source.bucket_name
             object_key = source.object_key
@@ -122,10 +127,11 @@ class Package(Construct):
             )
         handler.allow_package_management()
         handler.allow_read_object(object_arn)
-        self._source_location = s3.Location(bucket_name=bucket_name, object_key=object_key)
+        #: Where the package is created from: the asset's bucket and key, or the given object.
+        self.source_location = s3.Location(bucket_name=bucket_name, object_key=object_key)
 
         properties: dict[str, Any] = {
-            "PackageName": self._package_name,
+            "PackageName": self.package_name,
             "PackageType": package_type,
             "PackageSource": {"S3BucketName": bucket_name, "S3Key": object_key},
         }
@@ -135,10 +141,11 @@ class Package(Construct):
             properties["PackageDescription"] = description
         properties["TimeoutSeconds"] = timeout_seconds
 
-        self._resource = handler.custom_resource(
+        #: The ``Custom::OpenSearchPackage`` custom resource.
+        self.resource = handler.custom_resource(
             self,
             resource_type=RESOURCE_TYPE,
-            timeout=self._timeout,
+            timeout=self.timeout,
             properties=properties,
             removal_policy=removal,
         )
@@ -146,44 +153,12 @@ class Package(Construct):
     @property
     def package_id(self) -> str:
         """The package's ID (a token), e.g. ``F123456789``: the custom resource's physical ID."""
-        return self._resource.ref
+        return self.resource.ref
 
     @property
     def package_version(self) -> str:
         """The package's available version (a token), e.g. ``v3``: new content, new version."""
-        return self._resource.get_att_string("PackageVersion")
-
-    @property
-    def package_name(self) -> str:
-        """The package's name, as given or derived."""
-        return self._package_name
-
-    @property
-    def package_type(self) -> str:
-        return self._package_type
-
-    @property
-    def engine_version(self) -> str | None:
-        return self._engine_version
-
-    @property
-    def source_location(self) -> s3.Location:
-        """Where the package is created from: the asset's bucket and key, or the given object."""
-        return self._source_location
-
-    @property
-    def asset(self) -> s3_assets.Asset | None:
-        """The asset holding a local ``source`` file (None for an S3 ``source``)."""
-        return self._asset
-
-    @property
-    def timeout(self) -> Duration:
-        return self._timeout
-
-    @property
-    def resource(self) -> CustomResource:
-        """The ``Custom::OpenSearchPackage`` custom resource."""
-        return self._resource
+        return self.resource.get_att_string("PackageVersion")
 
     @property
     def alias(self) -> str:

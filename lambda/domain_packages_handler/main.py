@@ -18,7 +18,7 @@ import boto3
 from .associations import kind as associations
 from .core.adapter import CLIENT_CONFIG
 from .core.handover import PROGRESS_KEY, Handover
-from .core.kind import Kind, Request
+from .core.kind import Invocation, Kind, Request
 from .core.logs import log_event
 from .core.progress import Progress, physical_id
 from .core.properties import InvalidProperties
@@ -86,7 +86,7 @@ def run(event: dict[str, Any], context: Any) -> str:
         handover_margin=min(20.0, 0.25 * remaining_at_start),
     )
     client = boto3.client("opensearch", config=CLIENT_CONFIG)
-    operation = lifecycle.operation(progress, runtime, client, helper.set_physical_id)
+    operation = lifecycle.operation(Invocation(progress, runtime, client, helper.set_physical_id))
     handover = Handover(helper, event, context)
     helper.emergency_handover = lambda: handover.once(operation.progress.handed_over())
     try:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ..core.adapter import OpenSearchCalls
-from ..core.kind import Request
+from ..core.kind import Invocation, Request
 from ..core.logs import log_event
-from ..core.progress import Progress
 from ..core.properties import InvalidProperties
-from ..core.waiting import Runtime
 from .operation import AssociationOperation
 from .plan import AssociationState
 from .service import OpenSearchAssociations
@@ -30,18 +26,12 @@ class AssociationLifecycle:
     timeout_seconds: int
     state_type: type[AssociationState] = AssociationState
 
-    def operation(
-        self,
-        progress: Progress[Any],
-        runtime: Runtime,
-        client: Any,
-        on_physical_id: Callable[[str], None],
-    ) -> AssociationOperation:
+    def operation(self, invocation: Invocation) -> AssociationOperation:
         return AssociationOperation(
-            progress=progress,
-            runtime=runtime,
+            progress=invocation.progress,
+            runtime=invocation.runtime,
             target=self.target,
-            service=OpenSearchAssociations(OpenSearchCalls(client)),
+            service=OpenSearchAssociations(OpenSearchCalls(invocation.client)),
         )
 
 

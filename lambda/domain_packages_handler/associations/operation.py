@@ -5,9 +5,9 @@ Runs in the shared waiting shell against `AssociationService`, the few calls it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 from ..core import reasons
 from ..core.errors import (
@@ -58,12 +58,11 @@ _ADVICE = {
 
 
 @dataclass
-class AssociationOperation(Waiting[AssociationState]):
+class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
     """One DomainPackages Create, Update or Delete driven to its target, across invocations."""
 
     target: Target
     service: AssociationService
-    ADVICE: ClassVar[Mapping[str, str]] = _ADVICE
 
     @property
     def domain(self) -> str:

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.names import DOMAIN_NAME_PATTERN, PACKAGE_ID_PATTERN
-from ..core.properties import InvalidProperties, parse_bool, parse_timeout
+from ..core.properties import (
+    InvalidProperties,
+    parse_bool,
+    parse_timeout,
+    read_name,
+    require_properties,
+)
 from .model import DesiredPackage
 
 
@@ -73,14 +79,8 @@ def _parse_package(raw: Any, index: int) -> DesiredPackage:
 
 def parse_properties(properties: Mapping[str, Any] | None) -> ResourceSpec:
     """Validate and normalise ResourceProperties (or OldResourceProperties)."""
-    if not properties:
-        raise InvalidProperties("the resource has no properties")
-    domain_name = str(properties.get("DomainName", "")).strip()
-    if not DOMAIN_NAME_PATTERN.match(domain_name):
-        raise InvalidProperties(
-            f"DomainName {domain_name!r} is not a domain name "
-            "(3-28 characters, lower-case letters, digits and hyphens, starting with a letter)"
-        )
+    properties = require_properties(properties)
+    domain_name = read_name(properties, "DomainName", DOMAIN_NAME_PATTERN, "domain name")
     raw_packages = properties.get("Packages")
     if not isinstance(raw_packages, list) or not raw_packages:
         raise InvalidProperties(f"Packages must be a non-empty list for domain {domain_name}")

@@ -44,6 +44,18 @@ class Request:
         return physical_id(name, self.stack_id, self.logical_id)
 
 
+@dataclass(frozen=True)
+class Invocation:
+    """What one Lambda invocation gives an operation to run with."""
+
+    progress: Progress[Any]
+    runtime: Runtime
+    #: A boto3 `opensearch` client.
+    client: Any
+    #: Records the answer's PhysicalResourceId once the operation knows it (a created package).
+    on_physical_id: Callable[[str], None]
+
+
 class Lifecycle(Protocol):
     """One request of one kind, ready to run."""
 
@@ -56,13 +68,7 @@ class Lifecycle(Protocol):
     @property
     def state_type(self) -> type[State]: ...
 
-    def operation(
-        self,
-        progress: Progress[Any],
-        runtime: Runtime,
-        client: Any,
-        on_physical_id: Callable[[str], None],
-    ) -> Waiting[Any]: ...
+    def operation(self, invocation: Invocation) -> Waiting[Any]: ...
 
 
 class Kind(Protocol):

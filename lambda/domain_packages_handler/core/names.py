@@ -16,5 +16,9 @@ PACKAGE_ID_PATTERN = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
 PACKAGE_NAME_PATTERN = DOMAIN_NAME_PATTERN
 
 
+#: How reasons describe the name rule.
+NAME_RULE = "3-28 characters, lower-case letters, digits and hyphens, starting with a letter"
+
+
 def is_package_id(value: str) -> bool:
     return bool(PACKAGE_ID_PATTERN.match(value))

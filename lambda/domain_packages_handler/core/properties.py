@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
+
+from .names import NAME_RULE
 
 DEFAULT_TIMEOUT_SECONDS = 3600
 MAX_TIMEOUT_SECONDS = 3600
@@ -35,3 +39,18 @@ def parse_timeout(raw: Any) -> int:
     except ValueError:
         raise InvalidProperties(f"TimeoutSeconds must be a number, got {raw!r}") from None
     return max(1, min(seconds, MAX_TIMEOUT_SECONDS))
+
+
+def require_properties(properties: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The properties, refused when missing or empty."""
+    if not properties:
+        raise InvalidProperties("the resource has no properties")
+    return properties
+
+
+def read_name(properties: Mapping[str, Any], key: str, pattern: re.Pattern[str], what: str) -> str:
+    """The resource's name property `key` (DomainName, PackageName), checked against `pattern`."""
+    name = str(properties.get(key, "")).strip()
+    if not pattern.match(name):
+        raise InvalidProperties(f"{key} {name!r} is not a {what} ({NAME_RULE})")
+    return name

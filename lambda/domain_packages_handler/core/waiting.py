@@ -57,8 +57,14 @@ class Waiting(Generic[S]):
     runtime: Runtime
     poll: PollSchedule = field(default_factory=PollSchedule, kw_only=True)
     backoff: Backoff = field(default_factory=Backoff, kw_only=True)
-    #: What to do about a rejected call, by the service's error code.
+    #: What to do about a rejected call, by the service's error code; a kind's operation sets it
+    #: in its class statement: `class X(Waiting[S], advice={...})`.
     ADVICE: ClassVar[Mapping[str, str]] = {}
+
+    def __init_subclass__(cls, advice: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if advice is not None:
+            cls.ADVICE = advice
 
     @property
     def where(self) -> str:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ..core.adapter import OpenSearchCalls
-from ..core.kind import Request, RequestType
+from ..core.kind import Invocation, Request, RequestType
 from ..core.logs import log_event
-from ..core.progress import Progress
 from ..core.properties import InvalidProperties
-from ..core.waiting import Runtime
 from .operation import PackageDeletion, PackageImport, PackageOperation
 from .plan import PackageState
 from .service import OpenSearchPackageStore
@@ -34,23 +30,17 @@ class PackageLifecycle:
     def timeout_seconds(self) -> int:
         return self.spec.timeout_seconds
 
-    def operation(
-        self,
-        progress: Progress[Any],
-        runtime: Runtime,
-        client: Any,
-        on_physical_id: Callable[[str], None],
-    ) -> PackageOperation:
-        store = OpenSearchPackageStore(OpenSearchCalls(client))
+    def operation(self, invocation: Invocation) -> PackageOperation:
+        store = OpenSearchPackageStore(OpenSearchCalls(invocation.client))
         if self.request_type == "Delete":
-            return PackageDeletion(progress, runtime, spec=self.spec, store=store)
+            return PackageDeletion(invocation.progress, invocation.runtime, self.spec, store)
         return PackageImport(
-            progress,
-            runtime,
-            spec=self.spec,
-            store=store,
+            invocation.progress,
+            invocation.runtime,
+            self.spec,
+            store,
             old_spec=self.old_spec,
-            on_physical_id=on_physical_id,
+            on_physical_id=invocation.on_physical_id,
         )
 
 

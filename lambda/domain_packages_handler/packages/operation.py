@@ -6,9 +6,9 @@ Two operations share one small base: `PackageImport` (Create, Update) and `Packa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 from ..core import reasons
 from ..core.errors import AlreadyExists, PackageNotFound, ServiceError
@@ -46,19 +46,18 @@ _ADVICE = {
 
 
 @dataclass
-class PackageOperation(Waiting[PackageState]):
+class PackageOperation(Waiting[PackageState], advice=_ADVICE):
     """What both package operations share: the package, the store, how to describe."""
 
     spec: PackageSpec
     store: PackageStore
-    ADVICE: ClassVar[Mapping[str, str]] = _ADVICE
+
+    def _describe(self, package_id: str) -> PackageAvailability | None:
+        return self.call("describing the package", lambda: self.store.find_package(package_id))
 
     @property
     def where(self) -> str:
         return f"package {self.spec.name}"
-
-    def _describe(self, package_id: str) -> PackageAvailability | None:
-        return self.call("describing the package", lambda: self.store.find_package(package_id))
 
 
 @dataclass

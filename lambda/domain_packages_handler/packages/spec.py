@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..core.names import PACKAGE_NAME_PATTERN
-from ..core.properties import InvalidProperties, parse_timeout
+from ..core.properties import InvalidProperties, parse_timeout, read_name, require_properties
 
 PACKAGE_TYPES = frozenset({"TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG"})
 
@@ -36,14 +36,9 @@ class PackageSpec:
 
 
 def parse_package_properties(properties: Mapping[str, Any] | None) -> PackageSpec:
-    if not properties:
-        raise InvalidProperties("the resource has no properties")
-    name = str(properties.get("PackageName", "")).strip()
-    if not PACKAGE_NAME_PATTERN.match(name):
-        raise InvalidProperties(
-            f"PackageName {name!r} is not a package name (3-28 characters, lower-case letters, "
-            "digits and hyphens, starting with a letter)"
-        )
+    """Validate and normalise ResourceProperties (or OldResourceProperties)."""
+    properties = require_properties(properties)
+    name = read_name(properties, "PackageName", PACKAGE_NAME_PATTERN, "package name")
     package_type = str(properties.get("PackageType", "TXT-DICTIONARY"))
     if package_type not in PACKAGE_TYPES:
         raise InvalidProperties(
