@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore import xform_name
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from .errors import (
     AlreadyExists,
@@ -90,6 +90,9 @@ def _classify_exception(operation: str, error: ClientError | BotoCoreError) -> S
         return classify(
             operation, str(info.get("Code") or "Unknown"), str(info.get("Message") or ""), status
         )
+    if isinstance(error, ParamValidationError):
+        # botocore refused the request against the service model: asking again cannot help.
+        return Rejected(operation, "ParamValidationError", str(error))
     return Retryable(operation, type(error).__name__, str(error))
 
 
