@@ -68,6 +68,11 @@ class FakeService:
     calls: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     domain_exists: bool = True
     batch_enabled: bool = True
+    fail_dissociation: dict[str, ErrorDetails] = field(default_factory=dict)
+    domain: str = "d"
+
+    def _check_domain(self, domain_name: str) -> None:
+        assert domain_name == self.domain, f"called for domain {domain_name}, not {self.domain}"
 
     def _raise_scripted(self, operation: str) -> None:
         queue = self.errors.get(operation)
@@ -81,10 +86,13 @@ class FakeService:
             if status is S.ASSOCIATING:
                 new = S.ASSOCIATION_FAILED if pid in self.fail else S.ACTIVE
                 self.entries[pid] = (new, self.clock.t)
+            elif status is S.DISSOCIATING and pid in self.fail_dissociation:
+                self.entries[pid] = (S.DISSOCIATION_FAILED, self.clock.t)
             elif status is S.DISSOCIATING:
                 del self.entries[pid]
 
     def list_associations(self, domain_name: str) -> Snapshot:
+        self._check_domain(domain_name)
         self.calls.append(("list", ()))
         self._raise_scripted("list")
         if not self.domain_exists:
@@ -97,13 +105,16 @@ class FakeService:
                     status,
                     package_version="v1",
                     reference_path=f"analyzers/{pid}",
-                    error=self.fail.get(pid) if status is S.ASSOCIATION_FAILED else None,
+                    error=self.fail.get(pid)
+                    if status is S.ASSOCIATION_FAILED
+                    else self.fail_dissociation.get(pid),
                 )
                 for pid, (status, _) in self.entries.items()
             }
         )
 
     def describe_domain(self, domain_name: str) -> DomainState:
+        self._check_domain(domain_name)
         self.calls.append(("describe_domain", ()))
         self._raise_scripted("describe_domain")
         return DomainState(processing=self.clock.t < self.processing_until)
@@ -120,6 +131,7 @@ class FakeService:
     def associate(
         self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool
     ) -> None:
+        self._check_domain(domain_name)
         ids = tuple(p.package_id for p in packages)
         self.calls.append(("associate" if batch else "associate_one", ids))
         self._raise_scripted("associate")
@@ -129,7 +141,8 @@ class FakeService:
             self.entries[pid] = (S.ASSOCIATING, self.clock.t)
 
     def dissociate(self, domain_name: str, package_ids: Sequence[str], *, batch: bool) -> None:
-        self.calls.append(("dissociate", tuple(package_ids)))
+        self._check_domain(domain_name)
+        self.calls.append(("dissociate" if batch else "dissociate_one", tuple(package_ids)))
         self._raise_scripted("dissociate")
         for pid in package_ids:
             if pid in self.entries:
@@ -347,7 +360,46 @@ def test_delete_treats_not_associated_as_done() -> None:
         original(seconds)
 
     operation.runtime.sleep = vanish
+    assert operation.run() == {}
+    assert service.calls.count(("dissociate", ("F1",))) == 1
+    assert "F1" in operation.progress.state.dissociate_submitted
+    assert service.entries == {}
+
+
+def test_not_associated_on_a_batch_falls_back_to_one_package_per_call() -> None:
+    gone = NotAssociated("DissociatePackages", "ValidationException", "not associated")
+    operation, service, _ = make(
+        delete_target(plan_spec("F1", "F2")), errors={"dissociate": [gone]}
+    )
+    service.entries.update({"F1": (S.ACTIVE, 0), "F2": (S.ACTIVE, 0)})
+    assert operation.run() == {}
+    assert operation.progress.state.single_calls
+    assert [c for c in service.calls if c[0].startswith("dissociate")] == [
+        ("dissociate", ("F1", "F2")),
+        ("dissociate_one", ("F1",)),
+        ("dissociate_one", ("F2",)),
+    ]
+    assert service.entries == {}
+
+
+def test_a_failed_dissociation_is_reported_as_a_dissociation() -> None:
+    operation, service, _ = make(
+        delete_target(plan_spec("F1")),
+        fail_dissociation={"F1": ErrorDetails("PluginInUse", "index logs uses it")},
+    )
+    service.entries["F1"] = (S.ACTIVE, 0)
+    with pytest.raises(OperationFailed) as failed:
+        operation.run()
+    assert str(failed.value) == (
+        "dissociation failed on domain d: F1 PluginInUse: index logs uses it"
+    )
+
+
+def test_every_call_names_the_targets_domain() -> None:
+    operation, service, _ = make(Target("search", associate=(F1,)), domain="search")
+    service.entries["F2"] = (S.ACTIVE, 0)
     operation.run()
+    assert service.count("associate") == 1
 
 
 def test_batch_unsupported_falls_back_to_one_package_at_a_time() -> None:

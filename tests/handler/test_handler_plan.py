@@ -20,7 +20,14 @@ from domain_packages_handler.associations.target import (
     delete_target,
     update_target,
 )
-from domain_packages_handler.core.outcome import Done, ErrorDetails, Fail, Wait
+from domain_packages_handler.core.outcome import (
+    Done,
+    ErrorDetails,
+    Fail,
+    PackageFailure,
+    Pending,
+    Wait,
+)
 from domain_packages_handler.core.package_status import PackageAvailability
 from domain_packages_handler.core.progress import Progress, deadline_for, physical_id
 
@@ -369,3 +376,80 @@ def test_response_data_of_a_package_construct_is_keyed_by_its_alias_only() -> No
         "ReferencePath.F7": "analyzers/F7",
         "PackageVersion.F7": "v1",
     }
+
+
+# --- boundaries and exact contents ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("submitted_ago", "expected"),
+    [(plan.RESUBMIT_AFTER_SECONDS, plan.Submit), (plan.RESUBMIT_AFTER_SECONDS - 0.1, Wait)],
+)
+def test_a_lost_submission_is_asked_again_after_exactly_the_threshold(
+    submitted_ago: float, expected: type
+) -> None:
+    assert plan.RESUBMIT_AFTER_SECONDS == 60.0
+    for action, target in (
+        ("associate", Target("d", associate=(F1,))),
+        ("dissociate", Target("d", dissociate=("F1",))),
+    ):
+        submitted = {"F1": NOW - submitted_ago}
+        state = asked(associate=submitted) if action == "associate" else asked(dissociate=submitted)
+        reported = snap() if action == "associate" else snap(assoc("F1", S.ACTIVE))
+        assert type(plan.decide(target, state, reported, NOW)) is expected, action
+
+
+def test_waits_name_what_they_wait_for() -> None:
+    target = Target("d", associate=(F1, F2))
+    decision = plan.decide(
+        target, asked(associate={"F1": NOW}), snap(assoc("Z9", S.DISSOCIATING)), NOW
+    )
+    assert decision == Wait(
+        (Pending("F1", "not listed yet"), Pending("domain d", "Z9 DISSOCIATING"))
+    )
+    leaving = plan.decide(
+        Target("d", dissociate=("F1",)),
+        asked(dissociate={"F1": NOW}),
+        snap(assoc("F1", S.DISSOCIATING)),
+        NOW,
+    )
+    assert leaving == Wait((Pending("F1", "DISSOCIATING"),))
+
+
+def test_a_failure_carries_the_status_and_the_services_words_or_a_fallback() -> None:
+    silent = plan.decide(
+        Target("d", associate=(F1,)),
+        asked(associate={"F1": NOW}),
+        snap(assoc("F1", S.ASSOCIATION_FAILED)),
+        NOW,
+    )
+    assert silent == Fail(
+        (
+            PackageFailure(
+                "F1", "ASSOCIATION_FAILED", "UnknownError", "the service gave no ErrorDetails"
+            ),
+        )
+    )
+
+
+def test_single_call_mode_skips_a_package_whose_prerequisite_is_still_associating() -> None:
+    config = DesiredPackage("pkg-c", prerequisites=("pkg-a",))
+    plugin = DesiredPackage("pkg-a")
+    associating = snap(assoc("pkg-a", S.ASSOCIATING))
+    picked = plan.next_single_call(plan.Submit("associate", (config, plugin)), associating)
+    assert picked == plan.Submit("associate", (plugin,))
+
+
+def test_readiness_looks_past_packages_it_cannot_describe() -> None:
+    availability = {"F1": PackageAvailability("F1", "COPYING")}
+    assert plan.check_packages_ready(["G1", "F1"], availability) == Wait(
+        (Pending("F1", "package COPYING"),)
+    )
+    broken = {"F1": PackageAvailability("F1", "DELETED")}
+    assert plan.check_packages_ready(["G1", "F1"], broken) == Fail(
+        (
+            PackageFailure(
+                "F1", "DELETED", "DELETED", "the package is DELETED and cannot be associated"
+            ),
+        )
+    )
