@@ -29,7 +29,7 @@ from domain_packages_handler.service import CLIENT_CONFIG, OpenSearchPackages
 from bench import completion
 from bench.stats import summary
 from tests.fakes._http import REGION
-from tests.fakes.clock import ManualClock
+from tests.fakes.clock import SimClock
 from tests.fakes.fixtures import FAKE_CREDENTIALS
 from tests.fakes.opensearch import OPERATIONS, FakeOpenSearch
 from tests.wire.soak import fake_aws
@@ -144,7 +144,7 @@ def _opensearch_client(
     )
 
 
-def _handler_create(fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: list[str]) -> None:
+def _handler_create(fake: FakeOpenSearch, clock: SimClock, domain: str, ids: list[str]) -> None:
     """The handler's Operation and service adapter, one invocation, on the manual clock."""
     started = clock()
 
@@ -168,9 +168,7 @@ def _handler_create(fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: 
     ).run()
 
 
-def _terraform_create(
-    fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: list[str]
-) -> None:
+def _terraform_create(fake: FakeOpenSearch, clock: SimClock, domain: str, ids: list[str]) -> None:
     """One aws_opensearch_package_association per package, chained (depends_on): the service
     refuses a second change while one is in progress and Terraform does not retry conflicts."""
     client = _opensearch_client(fake)
@@ -202,9 +200,9 @@ def _terraform_create(
 def _count_create(
     packages: int,
     prefix: int,
-    create: Callable[[FakeOpenSearch, ManualClock, str, list[str]], None],
+    create: Callable[[FakeOpenSearch, SimClock, str, list[str]], None],
 ) -> dict[str, Any]:
-    clock = ManualClock()
+    clock = SimClock(1_000.0)
     with FakeOpenSearch(association_seconds=API_CALL_SERVICE_SECONDS, clock=clock) as fake:
         domain = f"calls-{prefix}"
         ids = _package_ids(prefix, packages)

@@ -267,7 +267,7 @@ class FakeOpenSearch(FakeServer):
     """Fake OpenSearch Service endpoint; seed it, point boto3 at `endpoint_url`, assert on `calls`.
 
     Time: every lifecycle is measured with `clock` (default `time.monotonic`); pass a
-    `tests.fakes.clock.ManualClock` to drive it by hand. State advances lazily whenever it is
+    `tests.fakes.clock.SimClock` to drive it by hand. State advances lazily whenever it is
     read, so a response always reflects "now".
     """
 

@@ -35,7 +35,7 @@ from mypy_boto3_lambda import LambdaClient
 from mypy_boto3_opensearch import OpenSearchServiceClient
 from mypy_boto3_opensearch.type_defs import KeyStoreAccessOptionTypeDef
 
-from tests.fakes.clock import ManualClock
+from tests.fakes.clock import SimClock
 from tests.fakes.cloudformation import FakeCloudFormation, ResponseRejected, cfn_stringify
 from tests.fakes.lambda_service import FakeLambda, FakeLambdaContext
 from tests.fakes.opensearch import FakeOpenSearch
@@ -91,12 +91,12 @@ def _statuses(client: OpenSearchServiceClient) -> dict[str, str]:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
+def clock() -> SimClock:
+    return SimClock(1_000.0)
 
 
 @pytest.fixture
-def manual_opensearch(clock: ManualClock) -> Iterator[FakeOpenSearch]:
+def manual_opensearch(clock: SimClock) -> Iterator[FakeOpenSearch]:
     """A fake whose time moves only when the test says, so lifecycles need no sleeping."""
     with FakeOpenSearch(association_seconds=60, dissociation_seconds=30, clock=clock) as fake:
         fake.add_domain(DOMAIN)
@@ -112,7 +112,7 @@ def client(manual_opensearch: FakeOpenSearch) -> OpenSearchServiceClient:
 
 
 def test_describe_domain_parses_and_reports_processing(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     manual_opensearch.add_domain("busy-domain", processing_seconds=10)
     status = client.describe_domain(DomainName="busy-domain")["DomainStatus"]
@@ -130,7 +130,7 @@ def test_describe_domain_parses_and_reports_processing(
 
 
 def test_batch_association_lifecycle_and_shapes(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     manual_opensearch.add_package("F111111111", name="synonyms")
     manual_opensearch.add_package("F222222222", name="stopwords")
@@ -163,7 +163,7 @@ def test_batch_association_lifecycle_and_shapes(
 
 
 def test_single_package_operations(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     manual_opensearch.add_package("F1", package_type="ZIP-PLUGIN")
     details = client.associate_package(PackageID="F1", DomainName=DOMAIN)["DomainPackageDetails"]
@@ -189,7 +189,7 @@ def test_real_time_lifecycle(fake_opensearch: FakeOpenSearch) -> None:
 
 
 def test_one_change_per_domain_at_a_time(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     manual_opensearch.add_package("F1")
     manual_opensearch.add_package("F2")
@@ -212,7 +212,7 @@ def test_one_change_per_domain_at_a_time(
 
 
 def test_already_in_desired_state_and_new_version(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     manual_opensearch.add_package("F1")
     manual_opensearch.preassociate(DOMAIN, "F1")
@@ -317,7 +317,7 @@ def test_limit_of_twenty_packages(manual_opensearch: FakeOpenSearch) -> None:
 
 
 def test_prerequisites_and_plugin_dissociation_cascade(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     manual_opensearch.add_package("F10", package_type="ZIP-PLUGIN")
     manual_opensearch.add_package("F11", package_type="PACKAGE-LICENSE")
@@ -346,7 +346,7 @@ def test_prerequisites_and_plugin_dissociation_cascade(
 
 
 def test_scripted_failures_show_in_error_details(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     manual_opensearch.add_package("F1", package_type="ZIP-PLUGIN")
     manual_opensearch.fail_association("F1", "PluginValidationFailure", "bad plugin", times=1)
@@ -370,7 +370,7 @@ def test_scripted_failures_show_in_error_details(
 
 
 def test_short_pages_and_describe_packages(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     for n in range(1, 6):
         manual_opensearch.add_package(f"F{n}")
@@ -443,7 +443,7 @@ def packages_fake(manual_opensearch: FakeOpenSearch) -> FakeOpenSearch:
 
 
 def test_create_package_copies_validates_and_becomes_available(
-    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     created = _create(client, "synonyms", "synonyms-v1.txt")
     package_id = created["PackageID"]
@@ -511,7 +511,7 @@ def test_create_package_errors(
 
 
 def test_update_package_gives_a_new_version_that_domains_take_when_reassociated(
-    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     package_id = _create(client, "synonyms", "synonyms-v1.txt")["PackageID"]
     clock.advance(10)
@@ -555,7 +555,7 @@ def test_update_package_gives_a_new_version_that_domains_take_when_reassociated(
 
 
 def test_failed_validation_on_create_and_on_update(
-    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     packages_fake.put_object(BUCKET, "broken.txt", b"=> => =>\n")
     packages_fake.fail_validation(
@@ -607,7 +607,7 @@ def test_failed_validation_on_create_and_on_update(
 
 
 def test_update_errors(
-    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     with pytest.raises(ClientError) as error:
         client.update_package(
@@ -634,7 +634,7 @@ def test_update_errors(
 
 
 def test_delete_package_refused_while_in_use_then_deleting_then_gone(
-    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: ManualClock
+    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
 ) -> None:
     package_id = _create(client, "synonyms", "synonyms-v1.txt")["PackageID"]
     clock.advance(10)
@@ -870,7 +870,7 @@ def test_lambda_context_runs_out_but_is_not_killed(fake_lambda: FakeLambda) -> N
     assert remaining == [0]
     assert fake_lambda.invocations("slow")[0].timed_out
 
-    clock = ManualClock()
+    clock = SimClock(1_000.0)
     context = FakeLambdaContext("direct", timeout_seconds=30, clock=clock)
     assert context.get_remaining_time_in_millis() == 30_000
     clock.advance(29.5)
