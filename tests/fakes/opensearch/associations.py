@@ -189,7 +189,8 @@ class AssociationsMixin(DomainsMixin):
             package = self._packages.get(package_id)
             if package is None or package.package_type != "ZIP-PLUGIN":
                 continue
-            # Reference: dissociating a plugin also removes its config and licence packages.
+            # Licence and config packages cannot outlive the plugin they configure (reference:
+            # dissociating a plugin also removes its config and licence packages).
             for other in domain.associations.values():
                 other_package = self._packages.get(other.package_id)
                 if (
