@@ -6,7 +6,6 @@ import ssl
 import types
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING
 
 import crhelper.utils
 import pytest
@@ -17,9 +16,6 @@ from tests.fakes.support import (
     DOMAIN,
     response_body,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -15,9 +15,6 @@ from tests.fakes.support import (
     error_code,
     lambda_client,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def test_lambda_event_invoke_runs_the_handler(fake_lambda: FakeLambda) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError
@@ -26,9 +25,6 @@ from tests.fakes.support import (
     single_attempt_client,
     statuses,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def test_describe_domain_parses_and_reports_processing(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -14,15 +14,14 @@ from mypy_boto3_opensearch import OpenSearchServiceClient
 
 from tests.fakes.clock import SimClock
 from tests.fakes.opensearch import FakeOpenSearch
+from tests.fakes.opensearch.model import ApiError
+from tests.fakes.opensearch.s3 import S3Objects
 from tests.fakes.support import (
     BUCKET,
     DOMAIN,
     error_code,
     single_attempt_client,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def _create(
@@ -288,3 +287,30 @@ def test_delete_package_refused_while_in_use_then_deleting_then_gone(
     with pytest.raises(ClientError) as error:
         client.delete_package(PackageID="G123")
     assert "This package cannot be deleted" in str(error.value)
+
+
+def test_s3_objects_hold_sources_and_scripted_outcomes() -> None:
+    objects = S3Objects()
+    objects.put(BUCKET, "a.txt", b"x")
+    source = {"PackageSource": {"S3BucketName": BUCKET, "S3Key": "a.txt"}}
+    assert objects.read_source(source) == (BUCKET, "a.txt")
+    assert objects.scripted_failure((BUCKET, "a.txt")) is None
+    objects.script_failure(BUCKET, "a.txt", "COPY_FAILED", "AccessDenied", "Access Denied")
+    assert objects.scripted_failure((BUCKET, "a.txt")) == (
+        "COPY_FAILED",
+        "AccessDenied",
+        "Access Denied",
+    )
+    for params in (
+        {},
+        {"PackageSource": "s3://bucket/key"},
+        {"PackageSource": {"S3BucketName": BUCKET}},
+        {"PackageSource": {"S3BucketName": "", "S3Key": "a.txt"}},
+    ):
+        with pytest.raises(ApiError, match="requires S3BucketName and S3Key"):
+            objects.read_source(params)
+    with pytest.raises(ApiError, match=f"s3://{BUCKET}/b.txt does not exist"):
+        objects.read_source({"PackageSource": {"S3BucketName": BUCKET, "S3Key": "b.txt"}})
+    S3Objects.check_failed_status("VALIDATION_FAILED")
+    with pytest.raises(ValueError, match="status must be one of"):
+        S3Objects.check_failed_status("AVAILABLE")

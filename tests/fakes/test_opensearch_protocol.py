@@ -4,6 +4,7 @@ validation, signing, paging tokens and short pages, injected faults, latency.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import urllib.error
@@ -21,7 +22,8 @@ from botocore.exceptions import ClientError
 from mypy_boto3_opensearch import OpenSearchServiceClient
 
 from tests.fakes.clock import SimClock
-from tests.fakes.opensearch import FakeOpenSearch
+from tests.fakes.opensearch import FakeOpenSearch, paging
+from tests.fakes.opensearch.model import ApiError
 from tests.fakes.support import (
     DOMAIN,
     KEY,
@@ -222,3 +224,42 @@ def test_latency_is_seeded_and_calls_are_thread_safe(fake_opensearch: FakeOpenSe
     for thread in threads:
         thread.join()
     assert fake_opensearch.count("DescribeDomain") == 8
+
+
+# ---------------------------------------------------------------- paging, without HTTP in between
+
+
+def test_paging_tokens_round_trip_and_belong_to_their_listing() -> None:
+    entries = [{"n": n} for n in range(5)]
+    first = paging.page(entries, "Items", {"MaxResults": 2}, "list:a")
+    assert first["Items"] == [{"n": 0}, {"n": 1}]
+    assert paging.decode_token(first["NextToken"], "list:a") == 2
+    second = paging.page(entries, "Items", {"NextToken": first["NextToken"]}, "list:a", page_size=2)
+    assert second["Items"] == [{"n": 2}, {"n": 3}]  # page_size caps the page under MaxResults 100
+    last = paging.page(entries, "Items", {"NextToken": second["NextToken"]}, "list:a")
+    assert (last["Items"], "NextToken" in last) == ([{"n": 4}], False)
+    assert paging.page([], "Items", {}, "list:a") == {"Items": []}
+    assert paging.decode_token(None, "list:a") == 0
+    bad_tokens = [
+        first["NextToken"],  # another listing's token
+        "garbage",
+        paging.encode_token(-1, "list:b"),
+        base64.urlsafe_b64encode(b'{"o": "2", "s": "list:b"}').decode(),
+        base64.urlsafe_b64encode(b"[]").decode(),
+    ]
+    for token in bad_tokens:
+        with pytest.raises(ApiError) as error:
+            paging.decode_token(token, "list:b")
+        assert (error.value.code, error.value.message) == (
+            "ValidationException",
+            "Invalid NextToken",
+        )
+
+
+def test_paging_max_results_is_one_to_one_hundred() -> None:
+    assert paging.max_results({}) == paging.MAX_PAGE == 100
+    assert paging.max_results({"MaxResults": 1}) == 1
+    assert paging.max_results({"MaxResults": 100}) == 100
+    for bad in (0, 101, -5, "10", 2.5, None):
+        with pytest.raises(ApiError, match=r"MaxResults must be 1\.\.100"):
+            paging.max_results({"MaxResults": bad})
