@@ -45,6 +45,7 @@ from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, 
 from domain_packages_handler.core.waiting import HandOver, Runtime
 
 from bench.stats import summary
+from tests.fakes.clock import SimClock
 
 DOMAIN = "bench-domain"
 PACKAGE = "F100000001"
@@ -95,21 +96,6 @@ class Outcome:
     overhead: float
     handovers: int
     calls: dict[str, int]
-
-
-class SimClock:
-    """Simulated wall clock: `sleep` moves it, nothing waits."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError(f"negative sleep {seconds}")
-        self.t += seconds
 
 
 @dataclass

@@ -34,7 +34,7 @@ from domain_packages_handler.core.waiting import Runtime
 from bench import completion
 from bench.stats import summary
 from tests.fakes._http import REGION
-from tests.fakes.clock import ManualClock
+from tests.fakes.clock import SimClock
 from tests.fakes.fixtures import FAKE_CREDENTIALS
 from tests.fakes.opensearch import OPERATIONS, FakeOpenSearch
 from tests.wire.soak import fake_aws
@@ -149,8 +149,8 @@ def _opensearch_client(
     )
 
 
-def _handler_create(fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: list[str]) -> None:
-    """The handler's operation and service adapter, one invocation, on the manual clock."""
+def _handler_create(fake: FakeOpenSearch, clock: SimClock, domain: str, ids: list[str]) -> None:
+    """The handler's operation and service adapter, one invocation, on the simulated clock."""
     started = clock()
 
     def sleep(seconds: float) -> None:
@@ -174,9 +174,7 @@ def _handler_create(fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: 
     ).run()
 
 
-def _terraform_create(
-    fake: FakeOpenSearch, clock: ManualClock, domain: str, ids: list[str]
-) -> None:
+def _terraform_create(fake: FakeOpenSearch, clock: SimClock, domain: str, ids: list[str]) -> None:
     """One aws_opensearch_package_association per package, chained (depends_on): the service
     refuses a second change while one is in progress and Terraform does not retry conflicts."""
     client = _opensearch_client(fake)
@@ -208,9 +206,9 @@ def _terraform_create(
 def _count_create(
     packages: int,
     prefix: int,
-    create: Callable[[FakeOpenSearch, ManualClock, str, list[str]], None],
+    create: Callable[[FakeOpenSearch, SimClock, str, list[str]], None],
 ) -> dict[str, Any]:
-    clock = ManualClock()
+    clock = SimClock(1_000.0)
     with FakeOpenSearch(association_seconds=API_CALL_SERVICE_SECONDS, clock=clock) as fake:
         domain = f"calls-{prefix}"
         ids = _package_ids(prefix, packages)

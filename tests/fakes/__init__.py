@@ -6,7 +6,7 @@ an event factory). `tests.fakes.fixtures` wraps them as pytest fixtures.
 """
 
 from tests.fakes._http import ACCOUNT_ID, REGION
-from tests.fakes.clock import ManualClock
+from tests.fakes.clock import SimClock
 from tests.fakes.cloudformation import FakeCloudFormation, ReceivedPut, ResponseRejected
 from tests.fakes.lambda_service import FakeLambda, FakeLambdaContext, Invocation
 from tests.fakes.opensearch import Call, FakeOpenSearch
@@ -20,7 +20,7 @@ __all__ = [
     "FakeLambdaContext",
     "FakeOpenSearch",
     "Invocation",
-    "ManualClock",
     "ReceivedPut",
     "ResponseRejected",
+    "SimClock",
 ]

@@ -40,6 +40,8 @@ __all__ = [
     "cfn_stringify",
 ]
 
+# Reference (CloudFormation custom resources): response body ≤ 4,096 bytes; PhysicalResourceId
+# ≤ 1 KB and non-empty.
 MAX_RESPONSE_BYTES = 4096
 MAX_PHYSICAL_ID_LENGTH = 1024
 _PATH_PREFIX = "/cloudformation-custom-resource-response/"
@@ -53,7 +55,8 @@ RequestType = Literal["Create", "Update", "Delete"]
 def cfn_stringify(value: Any) -> Any:
     """Convert property values the way CloudFormation hands them to a custom resource.
 
-    Every scalar becomes a string (True → "true", 5 → "5"), recursively through lists and maps;
+    Every scalar becomes a string (True → "true", 5 → "5"), recursively through lists and maps
+    (reference: every property value arrives in the Lambda event as a string);
     keys whose value is None are dropped, as AWS::NoValue drops them.
     """
     if isinstance(value, bool):
@@ -139,7 +142,11 @@ class FakeCloudFormation(FakeServer):
     # ---------------------------------------------------------------------------------- events
 
     def response_url(self, request_id: str) -> str:
-        """A presigned-S3-style https URL on `localhost` that only accepts this request's PUT."""
+        """A presigned-S3-style https URL on `localhost` that only accepts this request's PUT.
+
+        CloudFormation user guide (custom resource request objects): ResponseURL is a
+        presigned S3 URL; the fake signs with its own secret and answers as S3 would.
+        """
         signature = self._sign(request_id)
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         query = "&".join(
@@ -179,6 +186,9 @@ class FakeCloudFormation(FakeServer):
         """A custom-resource event as CloudFormation sends it, with properties stringified.
 
         Update needs `physical_id` (and usually `old_properties`); Delete needs `physical_id`.
+        Fields: the CloudFormation user guide's custom resource request objects (Update and
+        Delete carry PhysicalResourceId, Update also OldResourceProperties); ServiceTimeout
+        (1-3600 s) is a property, as the reference says.
         """
         if request_type not in ("Create", "Update", "Delete"):
             raise ValueError(f"unknown RequestType {request_type!r}")
@@ -295,6 +305,10 @@ class FakeCloudFormation(FakeServer):
         return response
 
     def _validate(self, request_id: str, put: ReceivedPut) -> list[str]:
+        """Why CloudFormation would refuse the response: sizes from the reference; required
+        fields and matching RequestId/StackId/LogicalResourceId from the user guide's custom
+        resource response objects. String-only Data values are the fake's own (stricter) check.
+        """
         errors: list[str] = []
         if len(put.raw) > self.max_body_bytes:
             errors.append(

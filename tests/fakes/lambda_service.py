@@ -41,8 +41,9 @@ __all__ = [
 ]
 
 #: Historic asynchronous (Event) payload quota, the one the brief targets; configurable per fake.
+#: (botocore 1.44.8's Invoke documentation now gives 1 MB for asynchronous invocations.)
 EVENT_PAYLOAD_LIMIT = 262_144
-#: Synchronous (RequestResponse) request payload quota.
+#: Synchronous (RequestResponse) request payload quota (model: Invoke's documentation, 6 MB).
 SYNC_PAYLOAD_LIMIT = 6_291_456
 
 LambdaFaultKind = Literal["throttle", "service", "drop"]
@@ -50,15 +51,19 @@ Handler = Callable[[Any, "FakeLambdaContext"], Any]
 
 _log = logging.getLogger(__name__)
 
+# Model (lambda 2015-03-31): Invoke is POST /2015-03-31/functions/{FunctionName}/invocations.
 _INVOKE_RE = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
-# Accepted FunctionName forms: name, name:qualifier, ACCOUNT:function:name[:qualifier],
-# arn:PARTITION:lambda:REGION:ACCOUNT:function:name[:qualifier].
+# Accepted FunctionName forms (model: NamespacedFunctionName): name, name:qualifier,
+# ACCOUNT:function:name[:qualifier], arn:PARTITION:lambda:REGION:ACCOUNT:function:name[:qualifier].
 _FUNCTION_RE = re.compile(
     r"^(?:arn:(?P<partition>aws[a-zA-Z-]*):lambda:(?P<region>[a-z0-9-]+):)?"
     r"(?:(?P<account>\d{12}):function:)?"
     r"(?P<name>[a-zA-Z0-9_.-]+)"
     r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?$"
 )
+# Model: httpStatusCode of each error shape, except the front door's three (as for OpenSearch)
+# and RequestEntityTooLargeException: the fake's name for the 413, which the model now calls
+# RequestTooLargeException (or SerializedRequestEntityTooLargeException).
 _ERROR_STATUS = {
     "ResourceNotFoundException": 404,
     "RequestEntityTooLargeException": 413,
@@ -270,6 +275,7 @@ class FakeLambda(FakeServer):
         if fault == "drop":
             return None
         if fault == "throttle":
+            # Model: TooManyRequestsException.retryAfterSeconds travels as Retry-After.
             return self._error("TooManyRequestsException", "Rate Exceeded.", {"Retry-After": "1"})
         if fault == "service":
             return self._error("ServiceException", "Injected Lambda service error")
@@ -294,6 +300,7 @@ class FakeLambda(FakeServer):
         if function is None or wrong_place or qualifier not in (None, "$LATEST"):
             arn = self.function_arn(name) + (f":{qualifier}" if qualifier else "")
             return self._error("ResourceNotFoundException", f"Function not found: {arn}")
+        # Model: InvocationType (X-Amz-Invocation-Type header), RequestResponse by default.
         invocation_type = request.headers.get("x-amz-invocation-type", "RequestResponse")
         if invocation_type not in ("Event", "RequestResponse", "DryRun"):
             return self._error(
@@ -318,6 +325,8 @@ class FakeLambda(FakeServer):
             return self._error(
                 "InvalidRequestContentException", f"Could not parse request body into json: {error}"
             )
+        # Model: InvocationResponse.StatusCode is 200 for RequestResponse, 202 for Event, 204 for
+        # DryRun.
         if invocation_type == "DryRun":
             return Response(204)
         invocation = Invocation(
@@ -351,6 +360,9 @@ class FakeLambda(FakeServer):
         self._run(function, invocation)
         headers["X-Amz-Executed-Version"] = "$LATEST"
         headers["Content-Type"] = "application/json"
+        # Model: FunctionError (X-Amz-Function-Error) marks a failed run, still a 200. "Unhandled"
+        # and the errorMessage/errorType/stackTrace body are what the Lambda developer guide
+        # shows for a Python exception.
         if invocation.error is not None:
             headers["X-Amz-Function-Error"] = "Unhandled"
             body = {

@@ -31,27 +31,9 @@ from domain_packages_handler.core.progress import Progress, deadline_for
 from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
 from domain_packages_handler.core.waiting import HandOver, OperationFailed, Runtime
 
+from tests.fakes.clock import SimClock
+
 S = AssociationStatus
-
-
-@dataclass
-class SimClock:
-    """Simulated wall clock; the invocation ends at `invocation_end`."""
-
-    t: float = 0.0
-    invocation_end: float = 900.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-    def remaining(self) -> float:
-        return self.invocation_end - self.t
 
 
 @dataclass

@@ -1,0 +1,43 @@
+"""Fixtures of the fakes' own tests: a FakeOpenSearch on a SimClock, a client for it, packages.
+
+The fakes' shared fixtures (fake_opensearch, fake_lambda, fake_cloudformation, aws_env) come from
+`tests.fakes.fixtures`, which the top-level tests/conftest.py loads as a plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from mypy_boto3_opensearch import OpenSearchServiceClient
+
+from tests.fakes.clock import SimClock
+from tests.fakes.opensearch import FakeOpenSearch
+from tests.fakes.support import BUCKET, DOMAIN, opensearch_client
+
+
+@pytest.fixture
+def clock() -> SimClock:
+    return SimClock(1_000.0)
+
+
+@pytest.fixture
+def manual_opensearch(clock: SimClock) -> Iterator[FakeOpenSearch]:
+    """A fake whose time moves only when the test says, so lifecycles need no sleeping."""
+    with FakeOpenSearch(association_seconds=60, dissociation_seconds=30, clock=clock) as fake:
+        fake.add_domain(DOMAIN)
+        yield fake
+
+
+@pytest.fixture
+def client(manual_opensearch: FakeOpenSearch) -> OpenSearchServiceClient:
+    return opensearch_client(manual_opensearch)
+
+
+@pytest.fixture
+def packages_fake(manual_opensearch: FakeOpenSearch) -> FakeOpenSearch:
+    """The manual-clock fake, packages taking 10 s to copy and validate (or to delete)."""
+    manual_opensearch.package_processing_seconds = 10
+    manual_opensearch.put_object(BUCKET, "synonyms-v1.txt", b"laptop, notebook\n")
+    manual_opensearch.put_object(BUCKET, "synonyms-v2.txt", b"laptop, notebook, ultrabook\n")
+    return manual_opensearch

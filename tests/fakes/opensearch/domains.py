@@ -1,0 +1,184 @@
+"""Domains: seeding, DescribeDomain, ListPackagesForDomain, and when a domain is Processing."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from tests.fakes._http import ACCOUNT_ID, REGION
+from tests.fakes.opensearch.model import ASSOCIATION_STATUSES, Association, Domain, Package
+from tests.fakes.opensearch.paging import page
+from tests.fakes.opensearch.store import OpenSearchStore
+
+__all__ = ["DomainsMixin"]
+
+
+class DomainsMixin(OpenSearchStore):
+    """Domains and what they report about their associations."""
+
+    # ----------------------------------------------------------------------------------- seeding
+
+    def add_domain(
+        self, name: str, processing_seconds: float = 0.0, engine_version: str = "OpenSearch_2.17"
+    ) -> None:
+        """Create a domain, Processing (refusing package changes) for `processing_seconds`."""
+        with self._lock:
+            now = self._clock()
+            self._domains[name] = Domain(
+                name=name,
+                processing_until=now + processing_seconds,
+                created_epoch=self._epoch(now),
+                engine_version=engine_version,
+            )
+
+    def set_domain_processing(self, name: str, seconds: float) -> None:
+        """Start a domain change (e.g. a config update) lasting `seconds` from now."""
+        with self._lock:
+            self._domain_or_key_error(name).processing_until = self._clock() + seconds
+
+    def delete_domain(self, name: str) -> None:
+        """Remove a domain and its associations; later calls naming it get ResourceNotFound."""
+        with self._lock:
+            self._domains.pop(name, None)
+
+    def preassociate(
+        self,
+        domain: str,
+        package_id: str,
+        status: str = "ACTIVE",
+        *,
+        prerequisites: list[str] | None = None,
+        configuration: dict[str, Any] | None = None,
+        version: str | None = None,
+        error: tuple[str, str] | None = None,
+    ) -> None:
+        """Put an association in place directly, bypassing every rule (adopt-existing scenarios).
+
+        A pending status (ASSOCIATING / DISSOCIATING) completes after the usual duration; a failed
+        status gets `error` (ErrorType, ErrorMessage) or a generic one.
+        """
+        if status not in ASSOCIATION_STATUSES:
+            raise ValueError(f"unknown association status {status!r}")
+        with self._lock:
+            target = self._domain_or_key_error(domain)
+            package = self._package_or_key_error(package_id)
+            now = self._clock()
+            association = Association(
+                package_id=package_id,
+                status=status,
+                version=version or package.version,
+                target_version=package.version,
+                prerequisites=list(prerequisites or []),
+                configuration=copy.deepcopy(configuration),
+                last_updated=now,
+            )
+            if status == "ASSOCIATING":
+                association.pending = "associate"
+                association.pending_until = now + self._association_seconds(package)
+            elif status == "DISSOCIATING":
+                association.pending = "dissociate"
+                association.pending_until = now + self._dissociation_seconds(package)
+            elif status in ("ASSOCIATION_FAILED", "DISSOCIATION_FAILED"):
+                association.error = error or ("PreassociatedFailure", "seeded failure")
+            target.associations[package_id] = association
+
+    # ---------------------------------------------------------------------------- observability
+
+    def associations(self, domain: str) -> list[dict[str, Any]]:
+        """The domain's DomainPackageDetails as ListPackagesForDomain would return them now."""
+        with self._lock:
+            self._advance()
+            target = self._domain_or_key_error(domain)
+            return [self._details(target, a) for a in target.associations.values()]
+
+    def association_status(self, domain: str, package_id: str) -> str | None:
+        """DomainPackageStatus of one association now, or None when there is none."""
+        with self._lock:
+            self._advance()
+            found = self._domain_or_key_error(domain).associations.get(package_id)
+            return None if found is None else found.status
+
+    def domain_processing(self, name: str) -> bool:
+        with self._lock:
+            now = self._advance()
+            return self._processing(self._domain_or_key_error(name), now)
+
+    # ------------------------------------------------------------------------------ operations
+
+    def _op_ListPackagesForDomain(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        self._advance()
+        domain = self._require_domain(params.get("DomainName"))
+        entries = [self._details(domain, a) for a in domain.associations.values()]
+        # Reference: a page may hold fewer entries than MaxResults asks (`page_size` forces it).
+        return page(
+            entries,
+            "DomainPackageDetailsList",
+            params,
+            f"list:{domain.name}",
+            page_size=self.page_size,
+        )
+
+    def _op_DescribeDomain(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        now = self._advance()
+        domain = self._require_domain(params.get("DomainName"))
+        processing = self._processing(domain, now)
+        name = domain.name
+        # Model: DomainStatus. Only DomainName, ARN, DomainId, Created, Deleted, Processing,
+        # UpgradeProcessing and EngineVersion mean anything here; the sizes are placeholders.
+        return {
+            "DomainStatus": {
+                "DomainId": f"{ACCOUNT_ID}/{name}",
+                "DomainName": name,
+                "ARN": f"arn:aws:es:{REGION}:{ACCOUNT_ID}:domain/{name}",
+                "Created": True,
+                "Deleted": False,
+                "Endpoint": f"search-{name}-fake0000000000000000000000.{REGION}.es.amazonaws.com",
+                "Processing": processing,
+                "UpgradeProcessing": False,
+                "EngineVersion": domain.engine_version,
+                "ClusterConfig": {
+                    "InstanceType": "r6g.large.search",
+                    "InstanceCount": 1,
+                    "DedicatedMasterEnabled": False,
+                    "ZoneAwarenessEnabled": False,
+                    "WarmEnabled": False,
+                    "MultiAZWithStandbyEnabled": False,
+                },
+                "EBSOptions": {"EBSEnabled": True, "VolumeType": "gp3", "VolumeSize": 10},
+                "DomainProcessingStatus": "Modifying" if processing else "Active",
+            }
+        }
+
+    # ------------------------------------------------------------------------------ the rules
+
+    def _processing(self, domain: Domain, now: float) -> bool:
+        """Processing during a domain change, and (reference: plugins are installed and removed
+        by a blue/green deployment) while a ZIP-PLUGIN association or dissociation is pending."""
+        if now < domain.processing_until:
+            return True
+        if not self.plugin_changes_process_domain:
+            return False
+        for association in domain.associations.values():
+            package = self._packages.get(association.package_id)
+            if (
+                association.pending is not None
+                and package is not None
+                and package.package_type == "ZIP-PLUGIN"
+            ):
+                return True
+        return False
+
+    def _association_seconds(self, package: Package | None) -> float:
+        """The package's own association time, else the fake's default (also for a gone one).
+
+        Reference: plugins take tens of minutes (blue/green), dictionaries a few.
+        """
+        if package is not None and package.association_seconds is not None:
+            return package.association_seconds
+        return self.association_seconds
+
+    def _dissociation_seconds(self, package: Package | None) -> float:
+        """The package's own dissociation time, else the fake's default (also for a gone one)."""
+        if package is not None and package.dissociation_seconds is not None:
+            return package.dissociation_seconds
+        return self.dissociation_seconds

@@ -1,0 +1,87 @@
+"""FakeOpenSearch: the areas of the fake (protocol, domains, associations, packages, imports)
+put together, with the settings every area reads."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from tests.fakes.opensearch.associations import AssociationsMixin
+from tests.fakes.opensearch.imports import PackageImportsMixin
+from tests.fakes.opensearch.model import Domain, Failure, FaultKind, Package, Record
+from tests.fakes.opensearch.protocol import ProtocolMixin
+from tests.fakes.opensearch.s3 import S3Objects
+
+__all__ = ["FakeOpenSearch"]
+
+
+class FakeOpenSearch(ProtocolMixin, AssociationsMixin, PackageImportsMixin):
+    """Fake OpenSearch Service endpoint; seed it, point boto3 at `endpoint_url`, assert on `calls`.
+
+    Time: every lifecycle is measured with `clock` (default `time.monotonic`); pass a
+    `tests.fakes.clock.SimClock` to drive it by hand. State advances lazily whenever it is
+    read, so a response always reflects "now".
+    """
+
+    def __init__(
+        self,
+        *,
+        association_seconds: float = 0.2,
+        dissociation_seconds: float = 0.2,
+        page_size: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        max_packages_per_domain: int = 20,
+        plugin_changes_process_domain: bool = True,
+        batch_operations_enabled: bool = True,
+        latency: tuple[float, float] | None = None,
+        latency_seed: int = 0,
+        package_processing_seconds: float = 0.3,
+        max_custom_packages: int = 25,
+    ) -> None:
+        super().__init__()
+        self.association_seconds = association_seconds
+        """Default time an association stays ASSOCIATING (per-package overrides win)."""
+        self.dissociation_seconds = dissociation_seconds
+        """Default time a dissociation stays DISSOCIATING (per-package overrides win)."""
+        self.page_size = page_size
+        """Most entries one ListPackagesForDomain page holds, whatever MaxResults asks."""
+        self.max_packages_per_domain = max_packages_per_domain
+        self.plugin_changes_process_domain = plugin_changes_process_domain
+        """A pending ZIP-PLUGIN change shows the domain as Processing (a blue/green deploy)."""
+        self.batch_operations_enabled = batch_operations_enabled
+        """False: AssociatePackages/DissociatePackages answer DisabledOperationException, as
+        where the batch operations are not offered, so single-package fallbacks can be tested."""
+        self.package_processing_seconds = package_processing_seconds
+        """How long CreatePackage/UpdatePackage take (COPYING for the first half, VALIDATING for
+        the second) and how long DeletePackage leaves a package DELETING."""
+        self.max_custom_packages = max_custom_packages
+        """Quota checked by CreatePackage: custom (non-G) packages per Region."""
+        self._clock = clock
+        self._epoch_offset = time.time() - clock()
+        self._lock = threading.RLock()
+        self._domains: dict[str, Domain] = {}
+        self._packages: dict[str, Package] = {}
+        self._faults: dict[str, deque[FaultKind]] = {}
+        self._association_failures: dict[str, Failure] = {}
+        self._dissociation_failures: dict[str, Failure] = {}
+        self._records: list[Record] = []
+        self._s3 = S3Objects()
+        self._new_ids = itertools.count(1)
+        self._latency = latency
+        self._random = random.Random(latency_seed)
+
+    def _advance(self) -> float:
+        """Complete every pending change whose time has come; returns the current clock time.
+
+        Packages settle before associations, so an association never outlives the deletion of
+        its package and a finished import is visible to the same request.
+        """
+        now = self._clock()
+        self._settle_deletions(now)
+        self._settle_imports(now)
+        self._settle_associations(now)
+        return now
