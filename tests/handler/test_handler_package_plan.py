@@ -32,12 +32,22 @@ def test_properties_are_parsed() -> None:
     )
 
 
+def test_a_plugins_engine_version_is_kept() -> None:
+    spec = package_spec.parse_package_properties(
+        props(PackageType="ZIP-PLUGIN", EngineVersion="OpenSearch_2.19")
+    )
+    assert (spec.package_type, spec.engine_version) == ("ZIP-PLUGIN", "OpenSearch_2.19")
+    assert package_spec.parse_package_properties(props()).description is None
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"PackageName": "Bad Name"}, "PackageName 'Bad Name' is not a package name"),
         ({"PackageType": "JAR"}, "PackageType 'JAR' of package synonyms-1a2b is not one of"),
         ({"PackageSource": {"S3BucketName": "b"}}, "needs S3BucketName and S3Key"),
+        ({"PackageSource": {"S3Key": "k"}}, "needs S3BucketName and S3Key"),
+        ({"PackageSource": "s3://b/k"}, "needs S3BucketName and S3Key"),
         ({"PackageType": "ZIP-PLUGIN"}, "is a ZIP-PLUGIN: EngineVersion is required"),
     ],
 )

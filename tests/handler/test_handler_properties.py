@@ -62,6 +62,18 @@ def test_timeout_defaults_to_and_is_capped_at_one_hour() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "seconds"), [("0", 1), ("-5", 1), ("1", 1), ("2.9", 2), ("", 3600)]
+)
+def test_timeout_is_at_least_one_second(raw: str, seconds: int) -> None:
+    assert parse_properties(props(TimeoutSeconds=raw)).timeout_seconds == seconds
+
+
+def test_comma_separated_prerequisites_are_read_as_a_list() -> None:
+    spec = parse_properties(props(Packages=[{"PackageID": "F1", "Prerequisites": "pkg-0a,F2,"}]))
+    assert spec.packages[0].prerequisites == ("pkg-0a", "F2")
+
+
+@pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"DomainName": "Bad_Domain"}, "DomainName 'Bad_Domain' is not a domain name"),

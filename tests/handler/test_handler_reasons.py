@@ -92,3 +92,38 @@ def test_a_package_in_use_names_the_domains_and_both_ways_out() -> None:
     )
     assert len(many) <= 256
     assert many.endswith("removal_policy=RemovalPolicy.RETAIN")
+
+
+def test_two_long_messages_are_each_trimmed_to_share_the_room() -> None:
+    failures = [failure("pkg-1", "a" * 300), failure("pkg-2", "b" * 300)]
+    text = reasons.package_failures("domain search", "association", failures)
+    head = "association failed on domain search: "
+    prefixes = ["pkg-1 PluginValidationFailure: ", "pkg-2 PluginValidationFailure: "]
+    share = (reasons.MAX_REASON - len(head) - sum(map(len, prefixes)) - 2) // 2
+    assert text == (f"{head}{prefixes[0]}{'a' * (share - 1)}…; {prefixes[1]}{'b' * (share - 1)}…")
+    assert len(text) <= reasons.MAX_REASON
+
+
+def test_a_short_message_beside_a_long_one_is_kept_whole() -> None:
+    failures = [failure("pkg-1", "short"), failure("pkg-2", "b" * 70)]
+    text = reasons.package_failures("domain search", "association", failures)
+    assert text == (
+        "association failed on domain search: pkg-1 PluginValidationFailure: short; "
+        f"pkg-2 PluginValidationFailure: {'b' * 70}"
+    )
+
+
+def test_a_timeout_names_six_pending_items_but_folds_seven() -> None:
+    six = [Pending(f"F{i}", "ASSOCIATING") for i in range(6)]
+    assert "F5 (ASSOCIATING)" in reasons.timed_out("domain d", 1, six)
+    assert "more" not in reasons.timed_out("domain d", 1, six)
+    seven = [*six, Pending("F6", "ASSOCIATING")]
+    text = reasons.timed_out("domain d", 1, seven)
+    assert "F4 (ASSOCIATING); 2 more" in text
+    assert "F5" not in text
+
+
+def test_a_timeout_with_nothing_pending_waits_for_the_service() -> None:
+    assert reasons.timed_out("domain d", 61.9, []).startswith(
+        "timed out after 61 s on domain d waiting for the service. Raise `timeout`"
+    )
