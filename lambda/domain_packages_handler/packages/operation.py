@@ -74,7 +74,9 @@ class PackageImport(PackageOperation):
             kind = change_kind(self.old_spec, self.spec)
             log_event("package_change", package=self.spec.name, kind=kind)
             if kind == "none":
-                return self._await_available(self.progress.physical_id, previous=None)
+                return self._await_available(
+                    self.progress.physical_id, previous=None, must_exist=True
+                )
             if kind == "update":
                 return self._update(self.progress.physical_id)
             if self.old_spec.name == self.spec.name and not self.state.package_id:
@@ -116,6 +118,10 @@ class PackageImport(PackageOperation):
         if existing is None:
             self.retry_later(error)
             return ""
+        if existing.status in plan.GONE_STATUSES | {"DELETING"}:
+            # The name frees up once the deletion ends: create then, never adopt what is leaving.
+            self.poll_wait((Pending(f"name {self.spec.name}", f"{existing.status} elsewhere"),))
+            return ""
         if self.old_spec is not None and self.old_spec.name == self.spec.name:
             raise OperationFailed(f"package {self.spec.name} exists already: {error.message}")
         log_event("adopted", package=self.spec.name, package_id=existing.package_id)
@@ -127,10 +133,7 @@ class PackageImport(PackageOperation):
         while self.state.previous_version is None:
             before = self._describe(package_id)
             if before is None:
-                raise OperationFailed(
-                    f"package {self.spec.name} ({package_id}) no longer exists; delete the "
-                    "Package from the stack and add it again"
-                )
+                raise OperationFailed(self._gone(package_id))
             if before.status in PACKAGE_PREPARING:
                 # An import in flight must finish first. A failed one (COPY_FAILED,
                 # VALIDATION_FAILED) does not block: updating from it is how a rollback, or the
@@ -148,19 +151,34 @@ class PackageImport(PackageOperation):
                 log_event("updated", package=self.spec.name, previous=before.available_version)
                 self.remember(previous_version=before.available_version)
         return self._await_available(
-            package_id, previous=self.state.previous_version, submitted=updated
+            package_id, previous=self.state.previous_version, submitted=updated, must_exist=True
+        )
+
+    def _gone(self, package_id: str) -> str:
+        return (
+            f"package {self.spec.name} ({package_id}) no longer exists; delete the "
+            "Package from the stack and add it again"
         )
 
     def _await_available(
-        self, package_id: str, previous: str | None, submitted: PackageAvailability | None = None
+        self,
+        package_id: str,
+        previous: str | None,
+        submitted: PackageAvailability | None = None,
+        *,
+        must_exist: bool = False,
     ) -> dict[str, str]:
         """Poll until AVAILABLE on a new version. `submitted` is what CreatePackage or
-        UpdatePackage just answered: the import has only started, so the first look waits."""
+        UpdatePackage just answered: the import has only started, so the first look waits.
+        `must_exist`: the package existed before, so not finding it is final (a package just
+        created may take a moment to be described)."""
         self.poll.reset()
         if submitted is not None:
             self.poll_wait((Pending(package_id, submitted.status or "submitted"),))
         while True:
             package = self._describe(package_id)
+            if package is None and must_exist:
+                raise OperationFailed(self._gone(package_id))
             decision = plan.available_decision(package, previous)
             if isinstance(decision, Done) and package is not None:
                 return self.finished(plan.package_data(package))
