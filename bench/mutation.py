@@ -118,8 +118,10 @@ def mutmut_table(modules: Sequence[str], tests: str, root: Path = ROOT) -> str:
         'source_paths = ["src"]\n'
         f"only_mutate = {_toml_list(only_mutate_patterns(modules, root))}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list([tests])}\n"
-        # pytest-randomly and friends would make the kill set vary between runs.
-        'pytest_add_cli_args = ["-p", "no:cacheprovider"]\n'
+        # `mutmut run` puts mutants/src on sys.path itself, `mutmut print-time-estimates`
+        # does not: point pytest's pythonpath (the repository's "lambda", ".") at the staged
+        # layout so that every command which runs pytest finds the package.
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-o", "pythonpath=src ."]\n'
     )
 
 

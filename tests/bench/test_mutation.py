@@ -379,6 +379,7 @@ def test_staging_copies_the_package_and_tests_and_appends_the_mutmut_table(tmp_p
     assert config["tool"]["mutmut"]["source_paths"] == ["src"]
     assert config["tool"]["mutmut"]["only_mutate"] == ["src/domain_packages_handler/timing.py"]
     assert config["tool"]["mutmut"]["pytest_add_cli_args_test_selection"] == ["tests/handler"]
+    assert config["tool"]["mutmut"]["pytest_add_cli_args"][-2:] == ["-o", "pythonpath=src ."]
 
     with pytest.raises(ValueError, match="inside tests/"):
         mutation.stage(workdir, ["lambda/domain_packages_handler"], "elsewhere", root)
