@@ -287,6 +287,7 @@ class Summary:
     no_tests: int = 0
     timeout_other: int = 0
     logging_only: int = 0
+    logging_only_tested: int = 0
     logging_only_killed: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
 
@@ -304,21 +305,29 @@ class Summary:
             self.timeout_other += 1
         if mutant.logging_only:
             self.logging_only += 1
+            self.logging_only_tested += mutant.status != "no tests"
             self.logging_only_killed += killed
 
     @property
+    def tested(self) -> int:
+        """Mutants that at least one of the selected tests runs (mutmut's 'no tests' are not)."""
+        return self.mutants - self.no_tests
+
+    @property
     def kill_rate(self) -> float | None:
-        return _rate(self.killed, self.mutants)
+        return _rate(self.killed, self.tested)
 
     @property
     def kill_rate_without_logging(self) -> float | None:
-        return _rate(self.killed - self.logging_only_killed, self.mutants - self.logging_only)
+        return _rate(self.killed - self.logging_only_killed, self.tested - self.logging_only_tested)
 
     def to_json(self) -> dict[str, Any]:
         return {
             **asdict(self),
+            "tested": self.tested,
             "kill_rate": self.kill_rate,
             "kill_rate_without_logging": self.kill_rate_without_logging,
+            "kill_rate_of_all_mutants": _rate(self.killed, self.mutants),
         }
 
 
@@ -343,6 +352,9 @@ COLUMNS = (
     "kill %",
     "kill % w/o log",
 )
+
+
+KILL_RATE = "killed / tested mutants, in %; timeouts count as not killed"
 
 
 def _percent(rate: float | None) -> str:
@@ -397,9 +409,11 @@ def report(
         "jobs": jobs,
         "wall_seconds": None if wall_seconds is None else round(wall_seconds, 1),
         "definitions": {
-            "kill_rate": "killed / mutants, in %; timeouts and 'no tests' count as not killed",
+            "tested": "mutants that at least one selected test runs (mutants - no_tests)",
+            "kill_rate": KILL_RATE,
             "kill_rate_without_logging": "the same, leaving out mutants whose only change is "
             "in the arguments of a log_event(...) or logger.<level>(...) call",
+            "kill_rate_of_all_mutants": "killed / mutants, in %",
         },
         "modules_summary": [s.to_json() for s in rows],
         "total": total.to_json(),
@@ -438,6 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = report(mutants, tests=args.tests, modules=modules, jobs=jobs, wall_seconds=wall)
     rows, total = summarise(mutants)
     print(render_table(rows, total))
+    print(f"\nkill % = {KILL_RATE}; 'no tests': no selected test runs the mutated function")
     if wall is not None:
         print(f"\n{total.mutants} mutants in {wall:.0f} s with {jobs} workers")
     args.json.parent.mkdir(parents=True, exist_ok=True)

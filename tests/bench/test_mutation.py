@@ -310,12 +310,15 @@ def test_summaries_count_statuses_and_both_kill_rates(tmp_path: Path) -> None:
         2,
     )
     assert logs.by_status == {"survived": 5, "killed": 3, "no tests": 1, "timeout": 2}
-    # 8 logging-only mutants, 2 of them killed (log_event_5, _adopt_16): 1 of 3 others killed.
-    assert (logs.logging_only, logs.logging_only_killed) == (8, 2)
-    assert logs.kill_rate == pytest.approx(27.3)
+    # 10 of the 11 reached by a test; 3 killed.
+    assert logs.tested == 10
+    assert logs.kill_rate == pytest.approx(30.0)
+    # 8 logging-only mutants, 7 tested, 2 killed (log_event_5, _adopt_16): 1 of 3 others killed.
+    assert (logs.logging_only, logs.logging_only_tested, logs.logging_only_killed) == (8, 7, 2)
     assert logs.kill_rate_without_logging == pytest.approx(33.3)
-    assert (total.mutants, total.killed) == (12, 4)
-    assert total.kill_rate == pytest.approx(33.3)
+    assert (total.mutants, total.tested, total.killed) == (12, 11, 4)
+    assert total.kill_rate == pytest.approx(36.4)
+    assert total.to_json()["kill_rate_of_all_mutants"] == pytest.approx(33.3)
 
 
 def test_an_empty_summary_has_no_rate() -> None:
@@ -328,7 +331,7 @@ def test_the_table_has_a_row_per_module_and_a_total(tmp_path: Path) -> None:
     rows, total = mutation.summarise(mutation.read_results(_mutants_tree(tmp_path)))
     lines = mutation.render_table(rows, total).splitlines()
     assert re.split(r"\s{2,}", lines[0]) == list(mutation.COLUMNS)
-    logs = ["domain_packages_handler.logs", "11", "3", "5", "1", "2", "8", "27.3", "33.3"]
+    logs = ["domain_packages_handler.logs", "11", "3", "5", "1", "2", "8", "30.0", "33.3"]
     assert lines[3].split() == logs
     assert lines[-1].split()[0] == "total"
     assert len({len(line) for line in lines if "-" * 5 in line}) == 1
