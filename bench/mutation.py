@@ -49,6 +49,7 @@ DEFAULT_MODULES = (f"{SOURCE_ROOT}/{PACKAGE}",)
 DEFAULT_TESTS = "tests/handler"
 DEFAULT_WORKDIR = ROOT / "build" / "mutation"
 DEFAULT_JSON = ROOT / "bench" / "results" / "mutation.json"
+RUN_FILE = "run.json"  # in the workdir: what was run, for --report-only
 
 # A call is logging when it is `log_event(...)` or `<logger>.<anything>(...)`.
 LOG_FUNCTIONS = frozenset({"log_event"})
@@ -434,27 +435,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--report-only", action="store_true", help="re-read the last run in --workdir"
     )
     args = parser.parse_args(argv)
-    modules: list[str] = args.modules
-    wall: float | None = None
-    jobs: int | None = None
-    if not args.report_only:
+    run_file = args.workdir / RUN_FILE
+    run: dict[str, Any] = {
+        "tests": args.tests,
+        "modules": args.modules,
+        "jobs": None,
+        "wall_seconds": None,
+    }
+    if args.report_only:
+        if run_file.exists():  # what the last run measured, not this command's defaults
+            run = json.loads(run_file.read_text())
+    else:
         try:
-            stage(args.workdir, modules, args.tests)
+            stage(args.workdir, args.modules, args.tests)
         except ValueError as error:
             parser.error(str(error))
-        jobs = args.jobs
         try:
             wall = run_mutmut(args.workdir, args.jobs)
         except subprocess.CalledProcessError as error:
             print(f"mutmut failed (exit {error.returncode}); its output is above", file=sys.stderr)
             return 1
+        run.update(jobs=args.jobs, wall_seconds=wall)
+        run_file.write_text(json.dumps(run) + "\n")
     mutants = read_results(args.workdir)
-    figures = report(mutants, tests=args.tests, modules=modules, jobs=jobs, wall_seconds=wall)
+    figures = report(
+        mutants,
+        tests=run["tests"],
+        modules=run["modules"],
+        jobs=run["jobs"],
+        wall_seconds=run["wall_seconds"],
+    )
     rows, total = summarise(mutants)
     print(render_table(rows, total))
     print(f"\nkill % = {KILL_RATE}; 'no tests': no selected test runs the mutated function")
-    if wall is not None:
-        print(f"\n{total.mutants} mutants in {wall:.0f} s with {jobs} workers")
+    if run["wall_seconds"] is not None:
+        print(
+            f"\n{total.mutants} mutants in {run['wall_seconds']:.0f} s with {run['jobs']} workers"
+        )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     print(f"figures: {args.json}; a mutant's diff: cd {args.workdir} && mutmut show NAME")

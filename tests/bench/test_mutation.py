@@ -403,7 +403,18 @@ def test_report_only_prints_the_table_and_writes_the_json(
         "domain_packages_handler.core.timing",
         "domain_packages_handler.logs",
     ]
+    assert (figures["tests"], figures["wall_seconds"]) == ("tests/handler", None)
     # Surviving mutants that change more than logging, for whoever writes the next test.
     assert figures["survivors"] == [
         "domain_packages_handler.logs.xǁPackageOperationǁ_adopt__mutmut_9"
     ]
+
+
+def test_report_only_keeps_what_the_last_run_measured(tmp_path: Path) -> None:
+    out = tmp_path / "mutation.json"
+    workdir = _mutants_tree(tmp_path / "work")
+    run = {"tests": "tests/wire", "modules": ["lambda/x"], "jobs": 2, "wall_seconds": 134.46}
+    (workdir / mutation.RUN_FILE).write_text(json.dumps(run))
+    assert mutation.main(["--report-only", "--workdir", str(workdir), "--json", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    assert {k: figures[k] for k in run} == {**run, "wall_seconds": 134.5}
