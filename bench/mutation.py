@@ -23,6 +23,10 @@ unmutated copy (`x_f__mutmut_orig`, `x_f__mutmut_3`; methods `xǁClassǁm__mutmu
 the two syntax trees tells whether a mutant only touches logging: every difference lies in the
 arguments of a `log_event(...)` or `logger.<level>(...)` call. Those names and the exit codes
 follow mutmut 3.8, pinned in pyproject.toml's `mutation` extra.
+
+Every run stages afresh, so mutmut's incremental cache is never trusted across source or test
+changes. In build/mutation/, `mutmut show NAME`, `results` and `browse` work; avoid
+`mutmut print-time-estimates`: in 3.8.1 it empties the test-to-function map in the stats file.
 """
 
 from __future__ import annotations
