@@ -1,5 +1,6 @@
 # Quick start:  make synth  (set up, then synthesise the example app with the cdk CLI)
 #               make test   (set up, then lint, type-check and run the whole test suite)
+#               make mutate (mutation testing of the handler; not part of `make test`)
 # Setup is idempotent: the virtual environment and node_modules are rebuilt only when
 # pyproject.toml or package-lock.json change.
 
@@ -8,11 +9,18 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
+MUTATION_STAMP := $(VENV)/.installed-mutation
+
+# `make mutate` narrows with MUTATE_MODULES (files or folders of the handler package) and
+# MUTATE_TESTS (a path inside tests/); MUTATE_JOBS is mutmut's --max-children.
+MUTATE_MODULES ?= lambda/domain_packages_handler
+MUTATE_TESTS ?= tests/handler
+MUTATE_JOBS ?= 2
 
 # jsii warns on every synth under Node 20 (end of life); silence it, keep other versions loud.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 
-.PHONY: synth test lint typecheck pytest setup clean soak bench
+.PHONY: synth test lint typecheck pytest setup clean soak bench mutate
 
 synth: setup
 	npx --no-install cdk synth --quiet --no-notices
@@ -37,6 +45,11 @@ soak: $(PY_STAMP)
 bench: setup
 	PYTHONPATH=lambda $(VPY) -m bench
 
+# Mutation testing with mutmut 3 (bench/mutation.py): a kill-rate table per module on stdout,
+# JSON in bench/results/mutation.json, mutmut's own files in build/mutation/.
+mutate: $(MUTATION_STAMP)
+	$(VPY) -m bench.mutation --tests $(MUTATE_TESTS) --jobs $(MUTATE_JOBS) $(MUTATE_MODULES)
+
 setup: $(PY_STAMP) $(NODE_STAMP)
 
 $(VPY):
@@ -46,9 +59,13 @@ $(PY_STAMP): pyproject.toml | $(VPY)
 	$(VPY) -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
 	touch $@
 
+$(MUTATION_STAMP): $(PY_STAMP)
+	$(VPY) -m pip install --quiet --disable-pip-version-check --editable '.[dev,mutation]'
+	touch $@
+
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules cdk.out build dist mutants .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,486 @@
+"""Mutation testing of the Lambda handler: run mutmut 3, print the kill rate per module.
+
+    .venv/bin/python -m bench.mutation [--tests tests/handler] [--jobs 2] [MODULE ...]
+    .venv/bin/python -m bench.mutation --report-only      # re-read the last run
+
+`make mutate` runs it over every module of lambda/domain_packages_handler/ (recursively) with
+tests/handler as the suite; MODULE narrows it to files or folders of that package. The table
+goes to stdout, the figures to bench/results/mutation.json.
+
+Why a staging directory (build/mutation/): mutmut 3 names a mutant after its file's path, with
+only a leading `src/` stripped, and matches that name against the `__module__` its trampolines
+see at test time. The handler lives in `lambda/` and the tests import it as
+`domain_packages_handler`, so a run from the repository root would name every mutant
+`lambda.domain_packages_handler.…`, match no test and stop. The staging directory holds a copy
+of the package as `src/domain_packages_handler/`, a copy of `tests/` (the tests import
+`tests.fakes`), and the repository's pyproject.toml (its pytest settings) with a generated
+`[tool.mutmut]` table; mutmut then works inside it (`build/mutation/mutants/`) and puts
+`mutants/src` first on sys.path. Nothing mutmut writes lands in the work tree.
+
+The report reads mutmut's own files: each `mutants/src/**/X.py.meta` maps mutant names to test
+exit codes, and the mutated `X.py` beside it holds every mutant as a function next to the
+unmutated copy (`x_f__mutmut_orig`, `x_f__mutmut_3`; methods `xǁClassǁm__mutmut_3`). Comparing
+the two syntax trees tells whether a mutant only touches logging: every difference lies in the
+arguments of a `log_event(...)` or `logger.<level>(...)` call. Those names and the exit codes
+follow mutmut 3.8, pinned in pyproject.toml's `mutation` extra.
+
+Every run stages afresh, so mutmut's incremental cache is never trusted across source or test
+changes. In build/mutation/, `mutmut show NAME`, `results` and `browse` work; avoid
+`mutmut print-time-estimates`: in 3.8.1 it empties the test-to-function map in the stats file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_ROOT = "lambda"
+PACKAGE = "domain_packages_handler"
+DEFAULT_MODULES = (f"{SOURCE_ROOT}/{PACKAGE}",)
+DEFAULT_TESTS = "tests/handler"
+DEFAULT_WORKDIR = ROOT / "build" / "mutation"
+DEFAULT_JSON = ROOT / "bench" / "results" / "mutation.json"
+RUN_FILE = "run.json"  # in the workdir: what was run, for --report-only
+
+# A call is logging when it is `log_event(...)` or `<logger>.<anything>(...)`.
+LOG_FUNCTIONS = frozenset({"log_event"})
+LOGGER_NAMES = frozenset({"logger"})
+
+# mutmut 3.8's stats.status_by_exit_code: what a mutant's recorded exit code means.
+_STATUS_BY_EXIT_CODE: dict[int | None, str] = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    5: "no tests",
+    33: "no tests",
+    2: "interrupted",
+    None: "not checked",
+    34: "skipped",
+    35: "suspicious",
+    36: "timeout",
+    37: "caught by type check",
+    -24: "timeout",
+    24: "timeout",
+    152: "timeout",
+    255: "timeout",
+    -11: "segfault",
+    -9: "segfault",
+}
+MUTANT_SEPARATOR = "__mutmut_"
+
+
+def status_of(exit_code: int | None) -> str:
+    return _STATUS_BY_EXIT_CODE.get(exit_code, "suspicious")
+
+
+# --- staging ---------------------------------------------------------------------------------
+
+
+def staged_path(module: str) -> str:
+    """`lambda/domain_packages_handler/core/x.py` -> `src/domain_packages_handler/core/x.py`."""
+    parts = Path(module).parts
+    if len(parts) < 2 or parts[0] != SOURCE_ROOT or parts[1] != PACKAGE:
+        raise ValueError(f"{module}: not inside {SOURCE_ROOT}/{PACKAGE}/")
+    return Path("src", *parts[1:]).as_posix()
+
+
+def only_mutate_patterns(modules: Sequence[str], root: Path = ROOT) -> list[str]:
+    """mutmut's `only_mutate` globs (fnmatch: `*` crosses `/`, so a folder is recursive)."""
+    patterns: list[str] = []
+    for module in modules:
+        path = root / module
+        if path.is_dir():
+            patterns.append(staged_path(module).rstrip("/") + "/*")
+        elif path.is_file() and path.suffix == ".py":
+            patterns.append(staged_path(module))
+        else:
+            raise ValueError(f"{module}: no such Python file or folder")
+    return patterns
+
+
+def _toml_list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+
+def mutmut_table(modules: Sequence[str], tests: str, root: Path = ROOT) -> str:
+    """The `[tool.mutmut]` table appended to the staged pyproject.toml."""
+    return (
+        "\n[tool.mutmut]\n"
+        "# Generated by bench/mutation.py for this staging directory only.\n"
+        'source_paths = ["src"]\n'
+        f"only_mutate = {_toml_list(only_mutate_patterns(modules, root))}\n"
+        f"pytest_add_cli_args_test_selection = {_toml_list([tests])}\n"
+        # `mutmut run` puts mutants/src on sys.path itself, `mutmut print-time-estimates`
+        # does not: point pytest's pythonpath (the repository's "lambda", ".") at the staged
+        # layout so that every command which runs pytest finds the package.
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-o", "pythonpath=src ."]\n'
+    )
+
+
+def _ignore(_directory: str, names: list[str]) -> set[str]:
+    return {n for n in names if n in {"__pycache__", ".hypothesis"} or n.endswith(".pyc")}
+
+
+def stage(workdir: Path, modules: Sequence[str], tests: str, root: Path = ROOT) -> None:
+    """Lay out a fresh staging directory (see the module docstring)."""
+    if Path(tests).parts[:1] != ("tests",) or not (root / tests).exists():
+        raise ValueError(f"{tests}: the tests must be a path inside tests/")
+    pyproject = (root / "pyproject.toml").read_text()
+    if "[tool.mutmut]" in pyproject:
+        raise ValueError("pyproject.toml has its own [tool.mutmut]; bench/mutation.py writes it")
+    table = mutmut_table(modules, tests, root)
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    shutil.copytree(root / SOURCE_ROOT / PACKAGE, workdir / "src" / PACKAGE, ignore=_ignore)
+    shutil.copytree(root / "tests", workdir / "tests", ignore=_ignore)
+    (workdir / "pyproject.toml").write_text(pyproject + table)
+
+
+def mutmut_command(jobs: int) -> list[str]:
+    executable = Path(sys.executable).parent / "mutmut"
+    if not executable.exists():
+        found = shutil.which("mutmut")
+        if found is None:
+            raise FileNotFoundError("mutmut is not installed: pip install -e '.[mutation]'")
+        executable = Path(found)
+    return [str(executable), "run", "--max-children", str(jobs)]
+
+
+def run_mutmut(workdir: Path, jobs: int) -> float:
+    """Run mutmut in the staging directory; returns the wall time in seconds."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # only mutants/src
+    started = time.monotonic()
+    subprocess.run(mutmut_command(jobs), cwd=workdir, env=env, check=True)
+    print()
+    return time.monotonic() - started
+
+
+# --- reading mutmut's results ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    module: str
+    status: str
+    logging_only: bool
+
+
+def generated_function_names(mutant: str) -> tuple[str, str]:
+    """(unmutated copy, mutant) function names in the mutated file, for a mutant's name."""
+    function = mutant.rpartition(".")[2]
+    return function.partition(MUTANT_SEPARATOR)[0] + MUTANT_SEPARATOR + "orig", function
+
+
+def functions_by_name(source: str) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    return {
+        node.name: node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+# One step into the syntax tree: the node, and the field through which the difference lies.
+_Step = tuple[ast.AST, str]
+
+
+def differences(
+    a: ast.AST, b: ast.AST, path: tuple[_Step, ...] = ()
+) -> Iterator[tuple[_Step, ...]]:
+    """Where two trees differ: for each difference, the steps from the root down to it."""
+    for name in a._fields:
+        if not path and name == "name":
+            continue  # the two functions' own names always differ
+        here = (*path, (a, name))
+        va, vb = getattr(a, name, None), getattr(b, name, None)
+        if isinstance(va, list) and isinstance(vb, list):
+            if len(va) != len(vb):
+                yield here
+                continue
+            pairs: Iterable[tuple[Any, Any]] = zip(va, vb, strict=True)
+        else:
+            pairs = [(va, vb)]
+        for x, y in pairs:
+            if isinstance(x, ast.AST) and isinstance(y, ast.AST):
+                if type(x) is type(y):
+                    yield from differences(x, y, here)
+                else:
+                    yield here
+            elif x != y or type(x) is not type(y):
+                yield here
+
+
+def is_logging_call(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id in LOG_FUNCTIONS
+    if isinstance(func, ast.Attribute):
+        owner = func.value
+        name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", None)
+        return name in LOGGER_NAMES
+    return False
+
+
+def is_logging_only(original: ast.AST, mutant: ast.AST) -> bool:
+    """True when the mutant differs from the original only in a logging call's arguments."""
+    found = list(differences(original, mutant))
+    return bool(found) and all(
+        any(is_logging_call(node) and name in {"args", "keywords"} for node, name in steps)
+        for steps in found
+    )
+
+
+def module_name(meta: Path, mutants_dir: Path) -> str:
+    """`mutants/src/domain_packages_handler/core/x.py.meta` -> `domain_packages_handler.core.x`."""
+    relative = meta.relative_to(mutants_dir / "src").as_posix()
+    return relative.removesuffix(".py.meta").replace("/", ".").removesuffix(".__init__")
+
+
+def read_module(meta: Path, mutants_dir: Path) -> list[Mutant]:
+    exit_codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
+    mutated = meta.with_name(meta.name.removesuffix(".meta"))
+    functions = functions_by_name(mutated.read_text()) if exit_codes else {}
+    module = module_name(meta, mutants_dir)
+    mutants = []
+    for name, exit_code in exit_codes.items():
+        original, generated = generated_function_names(name)
+        logging = (
+            original in functions
+            and generated in functions
+            and is_logging_only(functions[original], functions[generated])
+        )
+        mutants.append(Mutant(name, module, status_of(exit_code), logging))
+    return mutants
+
+
+def read_results(workdir: Path) -> list[Mutant]:
+    mutants_dir = workdir / "mutants"
+    metas = sorted((mutants_dir / "src").rglob("*.py.meta"))
+    if not metas:
+        raise FileNotFoundError(f"no mutmut results under {mutants_dir}: run without --report-only")
+    return [mutant for meta in metas for mutant in read_module(meta, mutants_dir)]
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Summary:
+    module: str
+    mutants: int = 0
+    killed: int = 0
+    survived: int = 0
+    no_tests: int = 0
+    timeout_other: int = 0
+    logging_only: int = 0
+    logging_only_tested: int = 0
+    logging_only_killed: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    def add(self, mutant: Mutant) -> None:
+        self.mutants += 1
+        self.by_status[mutant.status] = self.by_status.get(mutant.status, 0) + 1
+        killed = mutant.status == "killed"
+        if killed:
+            self.killed += 1
+        elif mutant.status == "survived":
+            self.survived += 1
+        elif mutant.status == "no tests":
+            self.no_tests += 1
+        else:
+            self.timeout_other += 1
+        if mutant.logging_only:
+            self.logging_only += 1
+            self.logging_only_tested += mutant.status != "no tests"
+            self.logging_only_killed += killed
+
+    @property
+    def tested(self) -> int:
+        """Mutants that at least one of the selected tests runs (mutmut's 'no tests' are not)."""
+        return self.mutants - self.no_tests
+
+    @property
+    def kill_rate(self) -> float | None:
+        return _rate(self.killed, self.tested)
+
+    @property
+    def kill_rate_without_logging(self) -> float | None:
+        return _rate(self.killed - self.logging_only_killed, self.tested - self.logging_only_tested)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "tested": self.tested,
+            "kill_rate": self.kill_rate,
+            "kill_rate_without_logging": self.kill_rate_without_logging,
+            "kill_rate_of_all_mutants": _rate(self.killed, self.mutants),
+        }
+
+
+def summarise(mutants: Iterable[Mutant]) -> tuple[list[Summary], Summary]:
+    """One summary per module (sorted by name) and one for them all."""
+    by_module: dict[str, Summary] = {}
+    total = Summary("total")
+    for mutant in mutants:
+        by_module.setdefault(mutant.module, Summary(mutant.module)).add(mutant)
+        total.add(mutant)
+    return [by_module[m] for m in sorted(by_module)], total
+
+
+COLUMNS = (
+    "module",
+    "mutants",
+    "killed",
+    "survived",
+    "no tests",
+    "timeout/other",
+    "log-only",
+    "kill %",
+    "kill % w/o log",
+)
+
+
+KILL_RATE = "killed / tested mutants, in %; timeouts count as not killed"
+
+
+def _percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.1f}"
+
+
+def render_table(rows: Sequence[Summary], total: Summary) -> str:
+    cells = [
+        [
+            s.module,
+            str(s.mutants),
+            str(s.killed),
+            str(s.survived),
+            str(s.no_tests),
+            str(s.timeout_other),
+            str(s.logging_only),
+            _percent(s.kill_rate),
+            _percent(s.kill_rate_without_logging),
+        ]
+        for s in [*rows, total]
+    ]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(COLUMNS)]
+
+    def line(values: Sequence[str]) -> str:
+        first = values[0].ljust(widths[0])
+        rest = (v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(COLUMNS), rule, *(line(r) for r in cells[:-1]), rule, line(cells[-1])])
+
+
+def report(
+    mutants: Sequence[Mutant],
+    *,
+    tests: str,
+    modules: Sequence[str],
+    jobs: int | None,
+    wall_seconds: float | None,
+) -> dict[str, Any]:
+    rows, total = summarise(mutants)
+    try:
+        version = metadata.version("mutmut")
+    except metadata.PackageNotFoundError:
+        version = None
+    return {
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "tool": "mutmut",
+        "tool_version": version,
+        "tests": tests,
+        "modules": list(modules),
+        "jobs": jobs,
+        "wall_seconds": None if wall_seconds is None else round(wall_seconds, 1),
+        "definitions": {
+            "tested": "mutants that at least one selected test runs (mutants - no_tests)",
+            "kill_rate": KILL_RATE,
+            "kill_rate_without_logging": "the same, leaving out mutants whose only change is "
+            "in the arguments of a log_event(...) or logger.<level>(...) call",
+            "kill_rate_of_all_mutants": "killed / mutants, in %",
+        },
+        "modules_summary": [s.to_json() for s in rows],
+        "total": total.to_json(),
+        "survivors": sorted(
+            m.name for m in mutants if m.status == "survived" and not m.logging_only
+        ),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("modules", nargs="*", default=list(DEFAULT_MODULES), metavar="MODULE")
+    parser.add_argument("--tests", default=DEFAULT_TESTS)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
+    parser.add_argument(
+        "--report-only", action="store_true", help="re-read the last run in --workdir"
+    )
+    args = parser.parse_args(argv)
+    run_file = args.workdir / RUN_FILE
+    run: dict[str, Any] = {
+        "tests": args.tests,
+        "modules": args.modules,
+        "jobs": None,
+        "wall_seconds": None,
+    }
+    if args.report_only:
+        if run_file.exists():  # what the last run measured, not this command's defaults
+            run = json.loads(run_file.read_text())
+    else:
+        try:
+            stage(args.workdir, args.modules, args.tests)
+        except ValueError as error:
+            parser.error(str(error))
+        try:
+            wall = run_mutmut(args.workdir, args.jobs)
+        except subprocess.CalledProcessError as error:
+            print(f"mutmut failed (exit {error.returncode}); its output is above", file=sys.stderr)
+            return 1
+        run.update(jobs=args.jobs, wall_seconds=wall)
+        run_file.write_text(json.dumps(run) + "\n")
+    mutants = read_results(args.workdir)
+    figures = report(
+        mutants,
+        tests=run["tests"],
+        modules=run["modules"],
+        jobs=run["jobs"],
+        wall_seconds=run["wall_seconds"],
+    )
+    rows, total = summarise(mutants)
+    print(render_table(rows, total))
+    print(f"\nkill % = {KILL_RATE}; 'no tests': no selected test runs the mutated function")
+    if run["wall_seconds"] is not None:
+        print(
+            f"\n{total.mutants} mutants in {run['wall_seconds']:.0f} s with {run['jobs']} workers"
+        )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    print(f"figures: {args.json}; a mutant's diff: cd {args.workdir} && mutmut show NAME")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
