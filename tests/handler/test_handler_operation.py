@@ -407,3 +407,84 @@ def test_api_calls_for_a_twenty_package_create() -> None:
 
 def plan_spec(*ids: str) -> ResourceSpec:
     return ResourceSpec("d", tuple(DesiredPackage(i) for i in ids), 3600)
+
+
+# --- exact reasons and the submission bookkeeping -------------------------------------------
+
+
+def test_reasons_name_the_subject_exactly() -> None:
+    rejected = Rejected("AssociatePackages", "ValidationException", "bad list")
+    operation, _, _ = make(Target("d", associate=(F1, F2)), errors={"associate": [rejected]})
+    with pytest.raises(OperationFailed) as failed:
+        operation.run()
+    assert str(failed.value) == (
+        "associate F1, F2 on domain d: ValidationException: bad list. "
+        "Fix the package list (IDs, prerequisites, options) and redeploy."
+    )
+    denied = Rejected("ListPackagesForDomain", "AccessDeniedException", "no")
+    operation, _, _ = make(Target("d", associate=(F1,)), errors={"list": [denied]})
+    with pytest.raises(OperationFailed) as failed:
+        operation.run()
+    assert str(failed.value).startswith("listing packages on domain d: AccessDeniedException: no.")
+    operation, _, _ = make(Target("d", associate=(F1,)), domain_exists=False)
+    with pytest.raises(OperationFailed) as failed:
+        operation.run()
+    assert str(failed.value).startswith(
+        "domain not found on domain d: ResourceNotFoundException: no domain"
+    )
+
+
+def test_failures_read_as_association_failures() -> None:
+    operation, _, _ = make(
+        Target("d", associate=(F1,)), fail={"F1": ErrorDetails("BadZip", "no descriptor")}
+    )
+    with pytest.raises(OperationFailed) as failed:
+        operation.run()
+    assert str(failed.value) == "association failed on domain d: F1 BadZip: no descriptor"
+    operation, _, _ = make(Target("d", associate=(F1,)), package_status={"F1": "COPY_FAILED"})
+    with pytest.raises(OperationFailed) as failed:
+        operation.run()
+    assert str(failed.value) == (
+        "association failed on domain d: F1 COPY_FAILED: "
+        "the package is COPY_FAILED and cannot be associated"
+    )
+
+
+def test_a_processing_domain_is_what_a_timeout_names_and_delays_the_submission() -> None:
+    operation, service, _ = make(Target("d", associate=(F1,)), timeout=60, processing_until=1e6)
+    with pytest.raises(OperationFailed) as failed:
+        operation.run()
+    assert "waiting for domain d (Processing)" in str(failed.value)
+    assert service.count("associate") == 0
+    assert operation.progress.state.associate_submitted == {}
+    operation, service, _ = make(Target("d", associate=(F1,)), processing_until=30.0)
+    operation.run()
+    assert operation.progress.state.associate_submitted["F1"] >= 30.0
+
+
+def test_not_associated_on_a_single_package_batch_keeps_batching() -> None:
+    gone = NotAssociated("DissociatePackages", "ResourceNotFoundException", "not associated")
+    operation, service, _ = make(delete_target(plan_spec("F1")), errors={"dissociate": [gone]})
+    service.entries["F1"] = (S.ACTIVE, 0)
+
+    def vanish(seconds: float, original=operation.runtime.sleep) -> None:  # type: ignore[no-untyped-def]
+        service.entries.pop("F1", None)
+        original(seconds)
+
+    operation.runtime.sleep = vanish
+    operation.run()
+    assert not operation.progress.state.single_calls
+
+
+def test_an_association_the_service_lost_is_asked_for_again_after_a_minute() -> None:
+    operation, service, _ = make(Target("d", associate=(F1,)))
+    original = service.associate
+
+    def lose_first(domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool) -> None:
+        service.associate = original  # type: ignore[method-assign]
+        service.calls.append(("associate", ("F1",)))  # accepted, then forgotten
+
+    service.associate = lose_first  # type: ignore[method-assign]
+    operation.run()
+    assert service.count("associate") == 2
+    assert operation.progress.state.associate_submitted["F1"] >= 60.0
