@@ -59,6 +59,12 @@ class PackageOperation(Waiting[PackageState], advice=_ADVICE):
     def where(self) -> str:
         return f"package {self.spec.name}"
 
+    def _gone(self, package_id: str) -> str:
+        return (
+            f"package {self.spec.name} ({package_id}) no longer exists; delete the "
+            "Package from the stack and add it again"
+        )
+
 
 @dataclass
 class PackageImport(PackageOperation):
@@ -152,12 +158,6 @@ class PackageImport(PackageOperation):
                 self.remember(previous_version=before.available_version)
         return self._await_available(
             package_id, previous=self.state.previous_version, submitted=updated, must_exist=True
-        )
-
-    def _gone(self, package_id: str) -> str:
-        return (
-            f"package {self.spec.name} ({package_id}) no longer exists; delete the "
-            "Package from the stack and add it again"
         )
 
     def _await_available(
