@@ -127,3 +127,39 @@ def test_a_timeout_with_nothing_pending_waits_for_the_service() -> None:
     assert reasons.timed_out("domain d", 61.9, []).startswith(
         "timed out after 61 s on domain d waiting for the service. Raise `timeout`"
     )
+
+
+def test_the_fallback_counts_exactly_the_packages_it_could_not_name() -> None:
+    failures = [failure(f"pkg-{i:08x}", "m" * 50) for i in range(20)]
+    text = reasons.package_failures("domain search", "association", failures)
+    named = sum(f.package_id in text for f in failures)
+    assert text.endswith(f", pkg-{named - 1:08x} and {20 - named} more (see the handler's log)")
+    assert 0 < named < 20
+
+
+def test_the_fallback_groups_package_ids_under_their_error_types() -> None:
+    failures = [
+        PackageFailure("F1", "ASSOCIATION_FAILED", "TypeA", "m" * 200),
+        PackageFailure("F2", "ASSOCIATION_FAILED", "TypeB", "m" * 200),
+        PackageFailure("F3", "ASSOCIATION_FAILED", "TypeA", "m" * 200),
+    ] * 4
+    text = reasons.package_failures("domain d", "association", failures)
+    assert text.startswith("association failed on domain d: 12 packages: TypeA F1, F3, F1, F3")
+    assert "; TypeB F2, F2, F2, F2" in text
+    assert not text.endswith(("; ", ", "))
+
+
+def test_an_unexpected_import_status_points_at_the_console() -> None:
+    gone = PackageFailure("F9", "DELETED", "DELETED", "the package is DELETED")
+    assert reasons.package_import_failed("package syn", gone) == (
+        "package syn (F9) is DELETED: DELETED: the package is DELETED. "
+        "Check the package in the OpenSearch console."
+    )
+
+
+def test_a_message_that_just_fits_is_kept_whole() -> None:
+    head = "x on domain d: C: "
+    exact = "m" * (reasons.MAX_REASON - len(head))
+    assert reasons.service_error("domain d", "x", "C", exact, "") == head + exact
+    longer = reasons.service_error("domain d", "x", "C", exact + "m", "")
+    assert longer == head + "m" * (len(exact) - 1) + "…"
