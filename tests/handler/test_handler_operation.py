@@ -336,12 +336,7 @@ def test_delete_treats_not_associated_as_done() -> None:
     gone = NotAssociated("DissociatePackages", "ResourceNotFoundException", "not associated")
     operation, service, _ = make(delete_target(plan_spec("F1")), errors={"dissociate": [gone]})
     service.entries["F1"] = (S.ACTIVE, 0)
-
-    def vanish(seconds: float, original=operation.runtime.sleep) -> None:  # type: ignore[no-untyped-def]
-        service.entries.pop("F1", None)
-        original(seconds)
-
-    operation.runtime.sleep = vanish
+    vanish_on_first_sleep(operation, service, "F1")
     assert operation.run() == {}
     assert service.calls.count(("dissociate", ("F1",))) == 1
     assert "F1" in operation.progress.state.dissociate_submitted
@@ -405,6 +400,19 @@ def test_api_calls_for_a_twenty_package_create() -> None:
     assert service.count("list") <= len(POLL_SCHEDULE_SECONDS) + 60 / cap
 
 
+def vanish_on_first_sleep(
+    operation: AssociationOperation, service: FakeService, package_id: str
+) -> None:
+    """Someone else dissociates the package while the operation waits."""
+    original = operation.runtime.sleep
+
+    def vanish(seconds: float) -> None:
+        service.entries.pop(package_id, None)
+        original(seconds)
+
+    operation.runtime.sleep = vanish
+
+
 def plan_spec(*ids: str) -> ResourceSpec:
     return ResourceSpec("d", tuple(DesiredPackage(i) for i in ids), 3600)
 
@@ -466,12 +474,7 @@ def test_not_associated_on_a_single_package_batch_keeps_batching() -> None:
     gone = NotAssociated("DissociatePackages", "ResourceNotFoundException", "not associated")
     operation, service, _ = make(delete_target(plan_spec("F1")), errors={"dissociate": [gone]})
     service.entries["F1"] = (S.ACTIVE, 0)
-
-    def vanish(seconds: float, original=operation.runtime.sleep) -> None:  # type: ignore[no-untyped-def]
-        service.entries.pop("F1", None)
-        original(seconds)
-
-    operation.runtime.sleep = vanish
+    vanish_on_first_sleep(operation, service, "F1")
     operation.run()
     assert not operation.progress.state.single_calls
 
