@@ -34,6 +34,7 @@ from domain_packages_handler.packages.operation import (
     PackageImport,
     PackageOperation,
 )
+from domain_packages_handler.packages.ownership import marked, owner_mark
 from domain_packages_handler.packages.plan import PackageState
 from domain_packages_handler.packages.spec import PackageSpec
 
@@ -44,6 +45,7 @@ SPEC = PackageSpec(NAME, "TXT-DICTIONARY", "assets", "v1.txt", None, None, 3600)
 NEW = replace(SPEC, key="v2.txt")  # new content: an UpdatePackage
 FIRST_ID = "F900000001"
 CFN_ID = f"{NAME}:Pkg:1111-2222"  # what the kind issues before a package exists
+MARK = owner_mark(CFN_ID)  # what this resource's packages carry in their description
 BACKOFF = [5.0, 10.0]  # the first back-offs: Backoff(base=5) at its ceiling, unlike any poll
 STACK = "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1111-2222"
 
@@ -57,6 +59,7 @@ class StoredPackage:
     since: float  # when the import or deletion in flight started
     error: ErrorDetails | None = None
     outcome: tuple[str, ErrorDetails | None] = ("AVAILABLE", None)  # of the import in flight
+    description: str = ""
 
 
 @dataclass
@@ -80,12 +83,25 @@ class FakeStore:
     _stale: dict[str, list[PackageAvailability]] = field(default_factory=dict)
     _ids: int = 0
 
-    def add(self, name: str = NAME, status: str = "AVAILABLE", version: str = "v1") -> str:
-        """Seed a package (COPYING/VALIDATING: an import started now, DELETING: a deletion)."""
+    def add(
+        self,
+        name: str = NAME,
+        status: str = "AVAILABLE",
+        version: str = "v1",
+        description: str = "hand-made",
+    ) -> str:
+        """Seed a package (COPYING/VALIDATING: an import started now, DELETING: a deletion);
+        by default one made by someone else (no owner mark)."""
         self._ids += 1
         package_id = f"F{900000000 + self._ids}"
-        self.packages[package_id] = StoredPackage(package_id, name, status, version, self.clock.t)
+        self.packages[package_id] = StoredPackage(
+            package_id, name, status, version, self.clock.t, description=description
+        )
         return package_id
+
+    def add_ours(self, **overrides: str) -> str:
+        """Seed a package this resource made (a crashed attempt's): it carries the mark."""
+        return self.add(description=marked(None, MARK), **overrides)
 
     # ------------------------------------------------------------------ the PackageStore calls
 
@@ -101,20 +117,23 @@ class FakeStore:
         self._enter("find_package_named", name)
         return next((self._view(p) for p in self.packages.values() if p.name == name), None)
 
-    def create_package(self, spec: PackageSpec) -> PackageAvailability:
+    def create_package(self, spec: PackageSpec, description: str) -> PackageAvailability:
         self._enter("create_package", spec.name)
         if any(p.name == spec.name for p in self.packages.values()):
             raise already_exists()
-        package_id = self.add(spec.name, status="COPYING", version="")
+        package_id = self.add(spec.name, status="COPYING", version="", description=description)
         return self._import(self.packages[package_id], spec)
 
-    def update_package(self, package_id: str, spec: PackageSpec) -> PackageAvailability:
+    def update_package(
+        self, package_id: str, spec: PackageSpec, description: str
+    ) -> PackageAvailability:
         self._enter("update_package", package_id)
         package = self._require("UpdatePackage", package_id)
         if package.status not in ("AVAILABLE", "COPY_FAILED", "VALIDATION_FAILED"):
             message = f"Package {package_id} cannot be updated while it is {package.status}"
             raise Rejected("UpdatePackage", "ValidationException", message)
         self._stale[package_id] = [self._view(package)] * self.stale_reads
+        package.description = description
         return self._import(package, spec)
 
     def delete_package(self, package_id: str) -> None:
@@ -184,7 +203,12 @@ class FakeStore:
     @staticmethod
     def _view(package: StoredPackage) -> PackageAvailability:
         return PackageAvailability(
-            package.package_id, package.status, package.error, package.name, package.version
+            package.package_id,
+            package.status,
+            package.error,
+            package.name,
+            package.version,
+            package.description,
         )
 
 
@@ -239,6 +263,7 @@ def importer(
         runtime(store.clock),
         spec,
         store,
+        MARK,
         old_spec=old,
         on_physical_id=(lambda _: None) if seen is None else seen.append,
         backoff=backoff(),
@@ -247,22 +272,22 @@ def importer(
 
 def deletion(store: FakeStore, physical: str, state: PackageState | None = None) -> PackageDeletion:
     progress = Progress.start(store.clock.t, 3600, physical, state or PackageState())
-    return PackageDeletion(progress, runtime(store.clock), SPEC, store, backoff=backoff())
+    return PackageDeletion(progress, runtime(store.clock), SPEC, store, MARK, backoff=backoff())
 
 
 def scenario(store: FakeStore, name: str) -> PackageOperation:
     """A plain run of each kind of request, for the tests every path shares."""
     if name == "create":
         return importer(store)
-    if name == "adopt":  # CreatePackage: ResourceAlreadyExists; the package is found by name
-        store.add()
+    if name == "adopt":  # CreatePackage: ResourceAlreadyExists; our crashed attempt's package
+        store.add_ours()
         return importer(store)
     if name == "update":
         return importer(store, spec=NEW, old=SPEC, physical=store.add())
     if name == "delete":
         return deletion(store, store.add())
     assert name == "delete_by_name"
-    store.add()
+    store.add_ours()
     return deletion(store, CFN_ID)
 
 
@@ -314,15 +339,14 @@ def test_create_waits_for_available_and_records_the_package_id(store: FakeStore)
     [
         # A resumed Create: the package its crashed attempt created is known.
         (PackageState(package_id=FIRST_ID), ["find_package"]),
-        # ResourceAlreadyExists: the package is found by name and adopted (today's behaviour;
-        # a later issue changes it).
+        # ResourceAlreadyExists: found by name, and it carries this resource's mark.
         (PackageState(), ["create_package", "find_package_named", "find_package"]),
     ],
 )
-def test_an_existing_package_is_adopted(
+def test_a_package_of_a_crashed_attempt_is_recovered(
     store: FakeStore, state: PackageState, calls: list[str]
 ) -> None:
-    store.add(version="v3")
+    store.add_ours(version="v3")
     seen: list[str] = []
     operation = importer(store, state=state, seen=seen)
     assert operation.run() == data(FIRST_ID, "v3")
@@ -353,14 +377,31 @@ def test_a_replace_that_keeps_the_name_fails_naming_package_name(store: FakeStor
     assert store.calls == []
 
 
-def test_adopting_on_an_update_that_keeps_the_name_fails_exists_already(store: FakeStore) -> None:
-    """`_adopt`'s guard. Unreachable through run(): an Update keeping the name is "none" or
-    "update", or a replace the check above refuses before any CreatePackage."""
-    store.add()
-    operation = importer(store, old=replace(SPEC, package_type="PACKAGE-CONFIG"))
-    with pytest.raises(OperationFailed) as failure:
-        operation._adopt(already_exists())
-    assert str(failure.value) == f"package {NAME} exists already: Package {NAME} already exists"
+@pytest.mark.parametrize(
+    "description", ["hand-made", "", marked(None, owner_mark("synonyms:Pkg:other-stack"))]
+)
+def test_a_package_of_the_same_name_made_by_anyone_else_is_never_taken_over(
+    store: FakeStore, description: str
+) -> None:
+    foreign = store.add(description=description)
+    reason = failure_of(importer(store))
+    assert reason == (
+        f"package {NAME}: the name is taken by package {foreign}, which this stack did not "
+        f"create. Give the Package another package_name, or use the existing package with "
+        f"Package.from_package_id(self, 'Id', '{foreign}')"
+    )
+    assert store.names() == ["create_package", "find_package_named"]
+    assert store.packages[foreign].description == description
+
+
+def test_what_this_resource_creates_and_updates_carries_its_mark(store: FakeStore) -> None:
+    described = replace(SPEC, description="Product synonyms")
+    importer(store, spec=described).run()
+    assert store.packages[FIRST_ID].description == f"Product synonyms {MARK}"
+    store.clock.advance(1)
+    importer(store, spec=replace(described, key="v2.txt", description=None), old=described,
+             physical=FIRST_ID).run()  # fmt: skip
+    assert store.packages[FIRST_ID].description == MARK
 
 
 # ---------------------------------------------------------------------------------- update
@@ -531,19 +572,20 @@ def test_delete_of_a_package_not_found_is_done(
 
 
 @pytest.mark.parametrize(
-    ("named", "calls"),
+    ("named", "ours", "calls"),
     [
-        (NAME, ["find_package_named", "domains_using", "delete_package"]),
-        ("other", ["find_package_named"]),  # nothing of that name: nothing to delete
+        (NAME, True, ["find_package_named", "domains_using", "delete_package"]),
+        ("other", True, ["find_package_named"]),  # nothing of that name: nothing to delete
+        (NAME, False, ["find_package_named"]),  # someone else's: a name is never enough
     ],
 )
-def test_delete_of_a_physical_id_not_a_package_id_finds_it_by_name(
-    store: FakeStore, named: str, calls: list[str]
+def test_delete_of_a_physical_id_not_a_package_id_finds_its_own_package_by_name(
+    store: FakeStore, named: str, ours: bool, calls: list[str]
 ) -> None:
-    package_id = store.add(named)
+    package_id = store.add_ours(name=named) if ours else store.add(named)
     assert deletion(store, CFN_ID).run() == {}
     assert store.names()[:3] == calls
-    assert (package_id in store.packages) is (named != NAME)
+    assert (package_id in store.packages) is not (named == NAME and ours)
 
 
 def test_a_deletion_that_fails_says_deletion_failed(store: FakeStore) -> None:
@@ -751,3 +793,23 @@ def test_the_kind_refuses_invalid_properties_on_create_and_update(
     invalid = props(PackageSource={"S3BucketName": "assets"})
     with pytest.raises(InvalidProperties, match="needs S3BucketName and S3Key"):
         PackageKind().lifecycle(request(request_type, invalid, props()))
+
+
+def test_an_update_racing_an_outside_update_waits_and_retries(store: FakeStore) -> None:
+    """Someone else's UpdatePackage starts between our look and our call: the service refuses
+    ours while the package is copying; it is sent again once that import has ended."""
+    package_id = store.add_ours()
+    original = store.update_package
+
+    def outside_update_first(package_id: str, spec: PackageSpec, description: str) -> Any:
+        store.update_package = original  # type: ignore[method-assign]
+        package = store.packages[package_id]
+        package.status, package.since = "COPYING", store.clock.t  # the other import
+        return original(package_id, spec, description)  # refused: COPYING
+
+    store.update_package = outside_update_first  # type: ignore[method-assign]
+    operation = importer(store, spec=NEW, old=SPEC, physical=package_id)
+    assert operation.run() == data(package_id, "v3")
+    assert store.count("update_package") == 2
+    refused, accepted = (t for call, _, t in store.calls if call == "update_package")
+    assert accepted - refused >= store.import_seconds / 2

@@ -9,15 +9,18 @@ DomainPackages on create and update, the DomainPackages first on delete.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
+from domain_packages_handler import main
 
 from tests.fakes._http import REGION
 from tests.fakes.fixtures import AwsEnv
+from tests.fakes.lambda_service import FakeLambdaContext
 from tests.wire.harness import Stack, package, package_props, props
 
 DOMAIN = "search"
@@ -108,7 +111,10 @@ def test_create_waits_for_available_and_reports_id_version_and_name(env: AwsEnv)
     assert details is not None
     assert details["PackageStatus"] == "AVAILABLE"
     assert details["PackageName"] == NAME
-    assert details["PackageDescription"] == "Product synonyms"
+    # The user's description, then the resource's owner mark (packages/ownership.py).
+    assert re.fullmatch(
+        r"Product synonyms \[opensearch-packages:[0-9a-f]{12}\]", details["PackageDescription"]
+    )
     assert answer["Data"] == {
         "PackageID": package_id,
         "PackageVersion": details["AvailablePackageVersion"],
@@ -343,18 +349,87 @@ def test_faults_on_every_package_call_are_retried(env: AwsEnv) -> None:
     assert not any(fake.pending_faults(op) for op in ("UpdatePackage", "DeletePackage"))
 
 
-def test_a_package_left_by_a_crashed_attempt_is_adopted_not_duplicated(env: AwsEnv) -> None:
-    """Lambda retries an event whose invocation died after CreatePackage: the retry finds the
-    package by its name (names are unique per account and Region) and carries on with it."""
+class Killed(BaseException):
+    """Stands for the sandbox dying: nothing in the handler catches it."""
+
+
+WRITES = ("CreatePackage", "UpdatePackage", "DeletePackage", "AssociatePackage",
+          "AssociatePackages", "DissociatePackage", "DissociatePackages")  # fmt: skip
+
+
+def writes_naming(env: AwsEnv, *names: str) -> list[str]:
+    """Write requests whose parameters mention any of `names` (IDs or package names)."""
+    return [
+        f"{call.operation} {call.params}"
+        for call in env.opensearch.calls
+        if call.operation in WRITES and any(n in repr(call.params) for n in names)
+    ]
+
+
+def test_a_package_left_by_a_crashed_attempt_is_recovered_not_duplicated(
+    env: AwsEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The invocation dies right after CreatePackage, before CloudFormation hears anything;
+    Lambda's retry of the same event meets the name, finds this resource's owner mark on the
+    package and carries on with it."""
+    from domain_packages_handler.core.logs import log_event as original_log
+
+    armed = [True]
+
+    def log_then_die(event: str, **fields: Any) -> None:
+        original_log(event, **fields)
+        if event == "created" and armed[0]:
+            armed[0] = False
+            raise Killed
+
+    monkeypatch.setattr("domain_packages_handler.packages.operation.log_event", log_then_die)
+    stack = package_stack(env)
+    event = env.cloudformation.make_event(
+        "Create",
+        properties=package_props(NAME, "v1.txt"),
+        logical_id="Synonyms",
+        resource_type=PACKAGE_TYPE,
+    )
+    with pytest.raises(Killed):
+        main.handler(event, FakeLambdaContext(timeout_seconds=60))
+    made = env.opensearch.package_ids()
+    assert len(made) == 1
+    assert env.cloudformation.puts(event["RequestId"]) == []
+    stack.invoke(event)  # Lambda's retry of the same event
+    answer = succeeded(env.cloudformation.wait_for_response(event["RequestId"], timeout=30))
+    assert answer["PhysicalResourceId"] == made[0]
+    assert answer["Data"]["PackageVersion"] == "v1"
+    assert env.opensearch.package_ids() == made
+    assert env.opensearch.count("CreatePackage") == 2
+
+
+def test_a_name_taken_by_someone_elses_package_fails_and_its_rollback_leaves_it(
+    env: AwsEnv,
+) -> None:
+    """CloudFormation's promise: a name that exists fails the Create with 'already exists', and
+    the rollback never deletes what the stack did not create. Not one write names it."""
     client = boto3.client(
         "opensearch", region_name=REGION, endpoint_url=env.opensearch.endpoint_url
     )
-    made = client.create_package(
+    foreign = client.create_package(
         PackageName=NAME,
         PackageType="TXT-DICTIONARY",
         PackageSource={"S3BucketName": BUCKET, "S3Key": "v1.txt"},
+        PackageDescription="hand-made synonyms",
     )["PackageDetails"]["PackageID"]
-    answer = succeeded(package_stack(env).create(package_props(NAME, "v1.txt")))
-    assert answer["PhysicalResourceId"] == made
-    assert answer["Data"]["PackageVersion"] == "v1"
-    assert [p for p in env.opensearch.package_ids() if p != made] == []
+    env.opensearch.reset_calls()
+    stack = package_stack(env)
+    answer = stack.create(package_props(NAME, "v2.txt"))
+    assert answer["Status"] == "FAILED"
+    assert f"the name is taken by package {foreign}" in answer["Reason"]
+    assert f"Package.from_package_id(self, 'Id', '{foreign}')" in answer["Reason"]
+    rollback = succeeded(stack.delete())  # with the physical ID the failure answered
+    assert rollback["PhysicalResourceId"] == answer["PhysicalResourceId"]
+    assert foreign in env.opensearch.package_ids()
+    details = env.opensearch.package(foreign)
+    assert details is not None
+    assert details["PackageDescription"] == "hand-made synonyms"
+    assert [c.operation for c in env.opensearch.calls if c.operation in WRITES] == [
+        "CreatePackage"
+    ]  # the refused one, by name: nothing ever named the foreign package's ID
+    assert writes_naming(env, foreign) == []

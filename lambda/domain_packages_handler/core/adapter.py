@@ -111,6 +111,7 @@ def package_from_api(raw: Mapping[str, Any]) -> PackageAvailability:
         error=error_details(raw.get("ErrorDetails")),
         name=str(raw.get("PackageName") or ""),
         available_version=str(raw.get("AvailablePackageVersion") or ""),
+        description=str(raw.get("PackageDescription") or ""),
     )
 
 

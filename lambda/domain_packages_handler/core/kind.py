@@ -6,14 +6,38 @@ A kind is a sibling package (``associations``, ``packages``) exposing one `Kind`
 
 from __future__ import annotations
 
+import calendar
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 from .progress import Progress, State, physical_id
 from .waiting import Runtime, Waiting
 
 RequestType = Literal["Create", "Update", "Delete"]
+#: How long CloudFormation's presigned ResponseURL stays valid (its X-Amz-Expires).
+RESPONSE_URL_LIFETIME_SECONDS = 7200
+
+
+def issued_at(response_url: str) -> float | None:
+    """When CloudFormation sent the request, read from its presigned ResponseURL.
+
+    The URL is signed when CloudFormation issues the request (SigV4 `X-Amz-Date`; older SigV2
+    URLs carry only `Expires`, two hours later). A re-delivery of the same event after a crash
+    carries the same URL, so a deadline counted from here holds across crashes and retries.
+    """
+    query = parse_qs(urlsplit(response_url).query)
+    try:
+        if "X-Amz-Date" in query:
+            stamp = time.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ")
+            return float(calendar.timegm(stamp))
+        if "Expires" in query:
+            return float(query["Expires"][0]) - RESPONSE_URL_LIFETIME_SECONDS
+    except ValueError:
+        return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -27,6 +51,8 @@ class Request:
     physical_id: str
     stack_id: str
     logical_id: str
+    #: When CloudFormation issued the request (None when the ResponseURL does not say).
+    issued_at: float | None = None
 
     @classmethod
     def of(cls, event: Mapping[str, Any]) -> Request:
@@ -37,7 +63,13 @@ class Request:
             physical_id=str(event.get("PhysicalResourceId") or ""),
             stack_id=str(event.get("StackId", "")),
             logical_id=str(event.get("LogicalResourceId", "resource")),
+            issued_at=issued_at(str(event.get("ResponseURL", ""))),
         )
+
+    def started_at(self, now: float) -> float:
+        """When CloudFormation's timeout started counting: when it issued the request, never
+        later than `now` (and `now` when the URL does not say)."""
+        return now if self.issued_at is None else min(self.issued_at, now)
 
     def new_physical_id(self, name: str) -> str:
         """A physical ID for this resource, unique per stack, logical ID and `name`."""

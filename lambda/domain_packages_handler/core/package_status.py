@@ -23,6 +23,7 @@ class PackageAvailability:
     error: ErrorDetails | None = None
     name: str = ""
     available_version: str = ""
+    description: str = ""
 
     def failure(self, fallback_message: str) -> PackageFailure:
         """This package's failed status in the service's words (`fallback_message` when the

@@ -98,3 +98,13 @@ def service_error(where: str, subject: str, code: str, message: str, advice: str
     """A call the service rejected outright (validation, access, quota); `where`: "domain d"."""
     head = f"{subject} on {where}: {code}: "
     return _fit(head, [message], f". {advice}" if advice else "")
+
+
+def name_taken(where: str, package_id: str) -> str:
+    """CreatePackage met a package of the same name that this resource did not make."""
+    return _fit(
+        f"{where}: the name is taken by package {package_id}, which this stack did not create",
+        [],
+        ". Give the Package another package_name, or use the existing package with "
+        f"Package.from_package_id(self, 'Id', '{package_id}')",
+    )

@@ -9,6 +9,7 @@ from ..core.kind import Invocation, Request, RequestType
 from ..core.logs import log_event
 from ..core.properties import InvalidProperties
 from .operation import PackageDeletion, PackageImport, PackageOperation
+from .ownership import owner_mark
 from .plan import PackageState
 from .service import OpenSearchPackageStore
 from .spec import PackageSpec, parse_package_properties
@@ -24,6 +25,8 @@ class PackageLifecycle:
     spec: PackageSpec
     old_spec: PackageSpec | None
     physical_id: str
+    #: The owner mark of this resource (ownership.py).
+    mark: str
     state_type: type[PackageState] = PackageState
 
     @property
@@ -33,12 +36,15 @@ class PackageLifecycle:
     def operation(self, invocation: Invocation) -> PackageOperation:
         store = OpenSearchPackageStore(OpenSearchCalls(invocation.client))
         if self.request_type == "Delete":
-            return PackageDeletion(invocation.progress, invocation.runtime, self.spec, store)
+            return PackageDeletion(
+                invocation.progress, invocation.runtime, self.spec, store, self.mark
+            )
         return PackageImport(
             invocation.progress,
             invocation.runtime,
             self.spec,
             store,
+            self.mark,
             old_spec=self.old_spec,
             on_physical_id=invocation.on_physical_id,
         )
@@ -65,7 +71,8 @@ class PackageKind:
         physical = request.physical_id
         if request.request_type == "Create" or (request.request_type == "Update" and old is None):
             physical = request.new_physical_id(spec.name)
-        return PackageLifecycle(request.request_type, spec, old, physical)
+        mark = owner_mark(request.new_physical_id(spec.name))
+        return PackageLifecycle(request.request_type, spec, old, physical, mark)
 
 
 KIND = PackageKind()

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ..core import reasons
-from ..core.errors import AlreadyExists, PackageNotFound, ServiceError
+from ..core.errors import AlreadyExists, PackageNotFound, Rejected, Retryable, ServiceError
 from ..core.logs import log_event
 from ..core.names import is_package_id
 from ..core.outcome import Done, Fail, Pending
 from ..core.package_status import PACKAGE_PREPARING, PackageAvailability
 from ..core.waiting import OperationFailed, Retried, Waiting
 from . import plan
+from .ownership import is_marked, marked
 from .plan import InUse, PackageState
 from .spec import PackageSpec, change_kind
 
@@ -29,9 +30,11 @@ class PackageStore(Protocol):
 
     def find_package_named(self, name: str) -> PackageAvailability | None: ...
 
-    def create_package(self, spec: PackageSpec) -> PackageAvailability: ...
+    def create_package(self, spec: PackageSpec, description: str) -> PackageAvailability: ...
 
-    def update_package(self, package_id: str, spec: PackageSpec) -> PackageAvailability: ...
+    def update_package(
+        self, package_id: str, spec: PackageSpec, description: str
+    ) -> PackageAvailability: ...
 
     def delete_package(self, package_id: str) -> None: ...
 
@@ -51,6 +54,12 @@ class PackageOperation(Waiting[PackageState], advice=_ADVICE):
 
     spec: PackageSpec
     store: PackageStore
+    #: This resource's owner mark (ownership.py): what it creates carries it.
+    mark: str
+
+    @property
+    def _description(self) -> str:
+        return marked(self.spec.description, self.mark)
 
     def _describe(self, package_id: str) -> PackageAvailability | None:
         return self.call("describing the package", lambda: self.store.find_package(package_id))
@@ -58,6 +67,19 @@ class PackageOperation(Waiting[PackageState], advice=_ADVICE):
     @property
     def where(self) -> str:
         return f"package {self.spec.name}"
+
+    def _update_unless_busy(self, package_id: str) -> PackageAvailability:
+        """UpdatePackage; refused because an outside update started meanwhile (the package is
+        copying or validating again), it is retried once that import ends."""
+        try:
+            return self.store.update_package(package_id, self.spec, self._description)
+        except Rejected as error:
+            if error.code != "ValidationException":
+                raise
+            now = self.store.find_package(package_id)
+            if now is not None and now.status in PACKAGE_PREPARING:
+                raise Retryable(error.operation, error.code, error.message) from error
+            raise
 
     def _gone(self, package_id: str) -> str:
         return (
@@ -103,7 +125,8 @@ class PackageImport(PackageOperation):
         while not package_id:
             try:
                 answer = self.attempt(
-                    f"creating from {self._source}", lambda: self.store.create_package(self.spec)
+                    f"creating from {self._source}",
+                    lambda: self.store.create_package(self.spec, self._description),
                 )
             except AlreadyExists as error:
                 package_id = self._adopt(error)
@@ -117,7 +140,8 @@ class PackageImport(PackageOperation):
         return self._await_available(package_id, previous=None, submitted=created)
 
     def _adopt(self, error: ServiceError) -> str:
-        """A package of this name exists: ours from an earlier attempt, or someone else's."""
+        """A package of this name exists: taken over only if it carries this resource's mark
+        (an earlier attempt of this very request crashed after CreatePackage)."""
         existing = self.call(
             "finding the package by name", lambda: self.store.find_package_named(self.spec.name)
         )
@@ -128,9 +152,10 @@ class PackageImport(PackageOperation):
             # The name frees up once the deletion ends: create then, never adopt what is leaving.
             self.poll_wait((Pending(f"name {self.spec.name}", f"{existing.status} elsewhere"),))
             return ""
-        if self.old_spec is not None and self.old_spec.name == self.spec.name:
-            raise OperationFailed(f"package {self.spec.name} exists already: {error.message}")
-        log_event("adopted", package=self.spec.name, package_id=existing.package_id)
+        if not is_marked(existing.description, self.mark):
+            log_event("name_taken", package=self.spec.name, package_id=existing.package_id)
+            raise OperationFailed(reasons.name_taken(self.where, existing.package_id))
+        log_event("recovered", package=self.spec.name, package_id=existing.package_id)
         return existing.package_id
 
     def _update(self, package_id: str) -> dict[str, str]:
@@ -147,9 +172,7 @@ class PackageImport(PackageOperation):
                 self.poll_wait((Pending(package_id, before.status),))
                 continue
             try:
-                answer = self.attempt(
-                    subject, lambda: self.store.update_package(package_id, self.spec)
-                )
+                answer = self.attempt(subject, lambda: self._update_unless_busy(package_id))
             except PackageNotFound as error:
                 raise self.rejected(subject, error) from error
             if not isinstance(answer, Retried):
@@ -204,8 +227,9 @@ class PackageDeletion(PackageOperation):
                 "finding the package by name",
                 lambda: self.store.find_package_named(self.spec.name),
             )
-            if found is None:
-                log_event("nothing_to_delete", package=self.spec.name)
+            if found is None or not is_marked(found.description, self.mark):
+                # Nothing of this name, or one this resource did not make: never delete it.
+                log_event("nothing_to_delete", package=self.spec.name, found=found is not None)
                 return {}
             package_id = found.package_id
         try:

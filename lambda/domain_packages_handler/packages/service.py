@@ -26,26 +26,26 @@ class OpenSearchPackageStore:
         found = self._calls.describe_packages([name], by="PackageName")
         return next((p for p in found.values() if p.name == name), None)
 
-    def create_package(self, spec: PackageSpec) -> PackageAvailability:
+    def create_package(self, spec: PackageSpec, description: str) -> PackageAvailability:
         request: dict[str, Any] = {
             "PackageName": spec.name,
             "PackageType": spec.package_type,
             "PackageSource": {"S3BucketName": spec.bucket, "S3Key": spec.key},
+            "PackageDescription": description,
         }
         if spec.engine_version:
             request["EngineVersion"] = spec.engine_version
-        if spec.description:
-            request["PackageDescription"] = spec.description
         return package_from_api(self._calls.call("CreatePackage", **request)["PackageDetails"])
 
-    def update_package(self, package_id: str, spec: PackageSpec) -> PackageAvailability:
+    def update_package(
+        self, package_id: str, spec: PackageSpec, description: str
+    ) -> PackageAvailability:
         request: dict[str, Any] = {
             "PackageID": package_id,
             "PackageSource": {"S3BucketName": spec.bucket, "S3Key": spec.key},
             "CommitMessage": "cdk deploy",
+            "PackageDescription": description,
         }
-        if spec.description:
-            request["PackageDescription"] = spec.description
         return package_from_api(self._calls.call("UpdatePackage", **request)["PackageDetails"])
 
     def delete_package(self, package_id: str) -> None:
