@@ -61,8 +61,9 @@ def run(event: dict[str, Any], context: Any) -> str:
     """Create, Update and Delete all come here; the answer's PhysicalResourceId is returned."""
     helper = responder()
     kind = KINDS.get(str(event.get("ResourceType", "")), DEFAULT_KIND)
+    request = Request.of(event)
     try:
-        lifecycle = kind.lifecycle(Request.of(event))
+        lifecycle = kind.lifecycle(request)
     except InvalidProperties as error:
         if event["RequestType"] == "Create":
             helper.set_physical_id(_invalid_create_id(event))
@@ -76,8 +77,10 @@ def run(event: dict[str, Any], context: Any) -> str:
     if PROGRESS_KEY in event:
         progress = Progress.from_json(event[PROGRESS_KEY], lifecycle.state_type)
     else:
+        # Counted from CloudFormation's request, so a re-delivered event keeps its deadline.
+        started = request.started_at(now)
         state = lifecycle.state_type.from_json({})
-        progress = Progress.start(now, lifecycle.timeout_seconds, lifecycle.physical_id, state)
+        progress = Progress.start(started, lifecycle.timeout_seconds, lifecycle.physical_id, state)
     remaining_at_start = context.get_remaining_time_in_millis() / 1000.0
     runtime = Runtime(
         now=time.time,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -192,3 +193,37 @@ def test_a_killed_hand_over_is_recovered_by_its_retry(
     assert accepted(env, "AssociatePackages") == 1
     progress = json.loads(json.dumps(deliveries[0][PROGRESS_KEY]))
     assert "F111" in progress["state"]["associate_submitted"]
+
+
+def test_the_deadline_holds_across_a_redelivery_counted_from_cloudformations_request(
+    env: AwsEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An invocation dies mid-wait and Lambda delivers the same event again 2 s later: the
+    retry keeps the deadline of the first delivery (CloudFormation's ServiceTimeout runs from
+    its request), instead of starting a fresh one that outlives CloudFormation's patience."""
+    env.opensearch.set_package_timing("F111", association_seconds=120.0)
+    original_log = logs.log_event
+    kill_armed = threading.Event()
+    kill_armed.set()
+
+    def log_then_die(event: str, **fields: Any) -> None:
+        original_log(event, **fields)
+        if event == "wait" and kill_armed.is_set():
+            kill_armed.clear()
+            raise Killed
+
+    monkeypatch.setattr("domain_packages_handler.core.waiting.log_event", log_then_die)
+    stack = Stack(env)
+    started = time.time()
+    event = env.cloudformation.make_event("Create", properties=props(DOMAIN, "F111", timeout=6))
+    with pytest.raises(Killed):
+        main.handler(event, FakeLambdaContext(FUNCTION, timeout_seconds=30))
+    time.sleep(2.0)  # Lambda's retry comes a little later
+    stack.invoke(event)
+    answer = env.cloudformation.wait_for_response(event["RequestId"], timeout=30)
+    answered = time.time() - started
+    assert answer["Status"] == "FAILED", answer
+    assert answer["Reason"].startswith("timed out after 5 s on domain search"), answer["Reason"]
+    # The deadline is 6 s less the 10 % margin after the request: 5.4 s, not 2 + 5.4 s.
+    assert answered < 6.5, answered
+    assert accepted(env, "AssociatePackages") == 1
