@@ -36,7 +36,6 @@ PACKAGE_ACTIONS = (
     "es:UpdatePackage",
     "es:DeletePackage",
     "es:ListDomainsForPackage",
-    "es:GetPackageVersionHistory",
 )
 UNSCOPED_REASON = (
     "es:DescribePackages has no resource-level permissions (the Service Authorization Reference "

@@ -36,7 +36,6 @@ PACKAGE_ACTIONS = [
     "es:UpdatePackage",
     "es:DeletePackage",
     "es:ListDomainsForPackage",
-    "es:GetPackageVersionHistory",
 ]
 ASSET_BUCKET = {"Fn::Sub": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"}
 
