@@ -15,7 +15,7 @@ from domain_packages_handler.associations.model import (
 from domain_packages_handler.associations.operation import AssociationOperation, DomainState
 from domain_packages_handler.associations.plan import AssociationState
 from domain_packages_handler.associations.spec import ResourceSpec
-from domain_packages_handler.associations.target import Target, delete_target
+from domain_packages_handler.associations.target import Target, create_target, delete_target
 from domain_packages_handler.core.errors import (
     AlreadyInDesiredState,
     BatchUnsupported,
@@ -491,3 +491,31 @@ def test_an_association_the_service_lost_is_asked_for_again_after_a_minute() -> 
     operation.run()
     assert service.count("associate") == 2
     assert operation.progress.state.associate_submitted["F1"] >= 60.0
+
+
+def test_a_create_answers_failures_with_what_the_domain_had_before() -> None:
+    seen: list[str] = []
+    operation, service, _ = make(create_target(plan_spec("F1", "F2")))
+    operation.on_physical_id = seen.append
+    service.entries["F1"] = (S.ACTIVE, 0)
+    operation.run()
+    assert seen == ["pid#keep=*", "pid#keep=F1"]
+    assert operation.progress.state.pre_existing == ("F1",)
+    assert operation.progress.physical_id == "pid"  # what success answers
+    resumed = AssociationOperation(
+        target=operation.target,
+        progress=operation.progress,
+        service=service,
+        runtime=operation.runtime,
+        on_physical_id=seen.append,
+    )
+    resumed.run()
+    assert seen[-1] == "pid#keep=F1", "a continuation answers failures the same way"
+
+
+def test_updates_and_deletes_answer_with_their_own_id() -> None:
+    seen: list[str] = []
+    operation, _, _ = make(Target("d", associate=(F1,)))
+    operation.on_physical_id = seen.append
+    operation.run()
+    assert seen == []

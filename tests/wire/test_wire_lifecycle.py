@@ -262,3 +262,46 @@ def test_delete_does_not_sleep(env: AwsEnv) -> None:
     started = time.monotonic()
     stack.delete()
     assert time.monotonic() - started < 10
+
+
+DISSOCIATIONS = ("DissociatePackage", "DissociatePackages")
+
+
+def test_a_failed_create_leaves_the_domain_as_it_found_it(env: AwsEnv) -> None:
+    """A hand-made, ACTIVE dictionary is declared too (adopted); another package fails. The
+    rollback removes what the attempt added and never names the dictionary that was there."""
+    env.opensearch.preassociate(DOMAIN, "F111")
+    env.opensearch.fail_association("F222", message="line 3: bad synonym rule")
+    stack = Stack(env)
+    answer = stack.create(props(DOMAIN, "F111", "F222", "F333"))
+    assert answer["Status"] == "FAILED"
+    assert answer["PhysicalResourceId"].endswith("#keep=F111")
+    rollback = stack.delete()  # CloudFormation names what the failure answered
+    assert rollback["Status"] == "SUCCESS", rollback
+    assert statuses(env) == {"F111": "ACTIVE"}
+    named = [c.params for c in env.opensearch.calls if c.operation in DISSOCIATIONS]
+    assert named, "the packages the attempt added were dissociated"
+    assert all("F111" not in repr(p) for p in named), named
+
+
+def test_a_create_that_fails_before_looking_changes_nothing_on_rollback(env: AwsEnv) -> None:
+    env.opensearch.preassociate(DOMAIN, "F111")
+    stack = Stack(env)
+    answer = stack.create(props("missing-domain", "F111"))
+    assert answer["Status"] == "FAILED"
+    assert answer["PhysicalResourceId"].endswith("#keep=*")
+    env.opensearch.reset_calls()
+    assert stack.delete()["Status"] == "SUCCESS"
+    assert env.opensearch.calls == []
+
+
+def test_a_successful_create_answers_the_plain_id_and_its_delete_dissociates_adopted_ones(
+    env: AwsEnv,
+) -> None:
+    env.opensearch.preassociate(DOMAIN, "F111")
+    stack = Stack(env)
+    answer = stack.create(props(DOMAIN, "F111", "F222"))
+    assert answer["Status"] == "SUCCESS", answer
+    assert "#keep=" not in answer["PhysicalResourceId"]
+    assert stack.delete()["Status"] == "SUCCESS"
+    assert statuses(env) == {}

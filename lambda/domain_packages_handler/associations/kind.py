@@ -9,6 +9,7 @@ from ..core.kind import Invocation, Request
 from ..core.logs import log_event
 from ..core.properties import InvalidProperties
 from .operation import AssociationOperation
+from .ownership import KEEP_ALL, kept_by
 from .plan import AssociationState
 from .service import OpenSearchAssociations
 from .spec import ResourceSpec, parse_properties
@@ -32,6 +33,7 @@ class AssociationLifecycle:
             runtime=invocation.runtime,
             target=self.target,
             service=OpenSearchAssociations(OpenSearchCalls(invocation.client)),
+            on_physical_id=invocation.on_physical_id,
         )
 
 
@@ -46,8 +48,12 @@ class AssociationKind:
             except InvalidProperties as error:
                 log_event("nothing_to_delete", reason=str(error))
                 return None
+            kept = kept_by(request.physical_id)
+            if kept is not None and KEEP_ALL in kept:
+                log_event("nothing_to_delete", reason="the Create failed before any change")
+                return None
             return AssociationLifecycle(
-                delete_target(spec), request.physical_id, spec.timeout_seconds
+                delete_target(spec, kept or frozenset()), request.physical_id, spec.timeout_seconds
             )
         spec = parse_properties(request.properties)
         if request.request_type == "Create":
@@ -65,7 +71,8 @@ class AssociationKind:
             new_id = request.new_physical_id(spec.domain_name)
             if old is None and request.physical_id:
                 new_id = request.physical_id
-            return AssociationLifecycle(create_target(spec), new_id, spec.timeout_seconds)
+            target = create_target(spec, is_create=False)
+            return AssociationLifecycle(target, new_id, spec.timeout_seconds)
         return AssociationLifecycle(
             update_target(old, spec), request.physical_id, spec.timeout_seconds
         )

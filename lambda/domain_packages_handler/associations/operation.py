@@ -5,8 +5,8 @@ Runs in the shared waiting shell against `AssociationService`, the few calls it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ..core import reasons
@@ -23,6 +23,7 @@ from ..core.package_status import PackageAvailability
 from ..core.waiting import OperationFailed, Retried, Waiting
 from . import plan
 from .model import DesiredPackage, Snapshot
+from .ownership import already_there, failure_id
 from .plan import AssociationState, Submit
 from .target import Target
 
@@ -63,6 +64,8 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
 
     target: Target
     service: AssociationService
+    #: Records the answer's physical ID: a Create answers a failure with what to keep.
+    on_physical_id: Callable[[str], None] = field(default=lambda _: None)
 
     @property
     def domain(self) -> str:
@@ -75,11 +78,15 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
     def run(self) -> dict[str, str]:
         """Returns the response Data; raises OperationFailed or HandOver."""
         log_event("operation", target=self.target.describe(), progress=self.progress.to_json())
+        self._answer_failures_with_what_to_keep()
         while True:
             snapshot = self._observe()
             if snapshot is None:
                 log_event("done", domain=self.domain, note="domain does not exist")
                 return {}
+            if self.target.is_create and self.state.pre_existing is None:
+                self.remember(pre_existing=already_there(self.target.package_ids, snapshot))
+                self._answer_failures_with_what_to_keep()
             decision = plan.decide(self.target, self.state, snapshot, self.runtime.now())
             if isinstance(decision, Done):
                 return self.finished(plan.response_data(self.target, snapshot))
@@ -92,6 +99,14 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
                 self.poll_wait(decision.pending)
                 continue
             self._submit(decision, snapshot)
+
+    def _answer_failures_with_what_to_keep(self) -> None:
+        """A Create that fails answers with the packages the domain already had (ownership.py);
+        success answers the plain ID (`progress.physical_id`)."""
+        if self.target.is_create:
+            kept = self.state.pre_existing
+            log_event("failure_keeps", domain=self.domain, kept=kept)
+            self.on_physical_id(failure_id(self.progress.physical_id, kept))
 
     def _observe(self) -> Snapshot | None:
         """The domain's associations; None when the domain is gone and that is success."""

@@ -31,16 +31,20 @@ class AssociationState:
     dissociate_submitted: Mapping[str, float] = field(default_factory=dict)
     # The batch APIs are unavailable (or refused a batch): one package per call from now on.
     single_calls: bool = False
+    # A Create: the declared packages the domain had before it (None: not looked yet).
+    pre_existing: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "associate_submitted": dict(self.associate_submitted),
             "dissociate_submitted": dict(self.dissociate_submitted),
             "single_calls": self.single_calls,
+            "pre_existing": None if self.pre_existing is None else list(self.pre_existing),
         }
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> AssociationState:
+        pre_existing = raw.get("pre_existing")
         return cls(
             associate_submitted={
                 str(k): float(v) for k, v in dict(raw.get("associate_submitted", {})).items()
@@ -49,6 +53,7 @@ class AssociationState:
                 str(k): float(v) for k, v in dict(raw.get("dissociate_submitted", {})).items()
             },
             single_calls=bool(raw.get("single_calls", False)),
+            pre_existing=None if pre_existing is None else tuple(map(str, pre_existing)),
         )
 
     def submitted(self, action: Action, package_ids: Iterable[str], now: float) -> AssociationState:

@@ -49,6 +49,12 @@ class Target:
     force: frozenset[str] = frozenset()
     dissociate: tuple[str, ...] = ()
     missing_domain_is_success: bool = False
+    #: A Create: it records what the domain already had, so a failure leaves that in place.
+    is_create: bool = False
+
+    @property
+    def package_ids(self) -> tuple[str, ...]:
+        return tuple(p.package_id for p in self.associate)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -59,9 +65,9 @@ class Target:
         }
 
 
-def create_target(spec: ResourceSpec) -> Target:
+def create_target(spec: ResourceSpec, *, is_create: bool = True) -> Target:
     """Create: every declared package ACTIVE; ones already ACTIVE are adopted."""
-    return Target(domain_name=spec.domain_name, associate=spec.packages)
+    return Target(domain_name=spec.domain_name, associate=spec.packages, is_create=is_create)
 
 
 def update_target(old: ResourceSpec, new: ResourceSpec) -> Target:
@@ -82,10 +88,11 @@ def update_target(old: ResourceSpec, new: ResourceSpec) -> Target:
     )
 
 
-def delete_target(spec: ResourceSpec) -> Target:
-    """Delete: none of this resource's packages left; a missing domain is already clean."""
+def delete_target(spec: ResourceSpec, keep: frozenset[str] = frozenset()) -> Target:
+    """Delete: none of this resource's packages left, except `keep` (what the domain had before
+    a Create that failed); a missing domain is already clean."""
     return Target(
         domain_name=spec.domain_name,
-        dissociate=spec.package_ids,
+        dissociate=tuple(p for p in spec.package_ids if p not in keep),
         missing_domain_is_success=True,
     )
