@@ -242,3 +242,40 @@ def test_batch_operations_can_be_disabled(
     with pytest.raises(client.exceptions.DisabledOperationException):
         client.associate_packages(DomainName=DOMAIN, PackageList=[{"PackageID": "F1"}])
     client.associate_package(PackageID="F1", DomainName=DOMAIN)
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [("applies", "ASSOCIATING", "v2"), ("desired_state", "ConflictException", "v1"),
+     ("ignored", "ACTIVE", "v1")],
+)  # fmt: skip
+def test_batch_reassociation_with_a_new_version_plays_each_undocumented_answer(
+    manual_opensearch: FakeOpenSearch,
+    client: OpenSearchServiceClient,
+    clock: SimClock,
+    expected: tuple[str, str, str],
+) -> None:
+    behaviour, batch_outcome, version_after_batch = expected
+    manual_opensearch.add_package("F1", version="v1")
+    manual_opensearch.preassociate(DOMAIN, "F1")
+    manual_opensearch.set_package_version("F1", "v2")
+    manual_opensearch.batch_version_update = behaviour
+    try:
+        answer = client.associate_packages(DomainName=DOMAIN, PackageList=[{"PackageID": "F1"}])
+        outcome: str = answer["DomainPackageDetailsList"][0]["DomainPackageStatus"]
+    except ClientError as error:
+        outcome = str(error.response["Error"]["Code"])
+    assert outcome == batch_outcome
+    clock.advance(120)
+    [entry] = client.list_packages_for_domain(DomainName=DOMAIN)["DomainPackageDetailsList"]
+    assert (entry["DomainPackageStatus"], entry["PackageVersion"]) == (
+        "ACTIVE",
+        version_after_batch,
+    )
+    if version_after_batch == "v2":
+        return
+    # AssociatePackage applies the version whatever the batch call did (the guide's way).
+    client.associate_package(DomainName=DOMAIN, PackageID="F1")
+    clock.advance(120)
+    [entry] = client.list_packages_for_domain(DomainName=DOMAIN)["DomainPackageDetailsList"]
+    assert entry["PackageVersion"] == "v2"

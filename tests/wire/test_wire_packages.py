@@ -167,6 +167,33 @@ def test_the_edit_deploy_loop_applies_the_new_version_on_the_domain(env: AwsEnv)
     assert package_id not in env.opensearch.package_ids()
 
 
+@pytest.mark.parametrize("batch_behaviour", ["desired_state", "ignored"])
+def test_a_new_version_the_batch_call_does_not_apply_goes_through_associate_package(
+    env: AwsEnv, monkeypatch: pytest.MonkeyPatch, batch_behaviour: str
+) -> None:
+    """The guide applies a new version with AssociatePackage; the batch call's behaviour is not
+    documented. If it answers "already in desired state", or accepts and leaves the old
+    version, the handler applies the version with AssociatePackage instead of waiting out the
+    deadline."""
+    monkeypatch.setattr("domain_packages_handler.associations.plan.RESUBMIT_AFTER_SECONDS", 2.0)
+    stack = SearchStack.of(env)
+    package_answer, created = stack.deploy("v1.txt")
+    succeeded(created)
+    package_id = package_answer["Data"]["PackageID"]
+    env.opensearch.batch_version_update = batch_behaviour
+    env.opensearch.reset_calls()
+    started = time.monotonic()
+    _, updated = stack.deploy("v2.txt")
+    updated = succeeded(updated)
+    assert domain_view(env) == {package_id: ("ACTIVE", "v2")}
+    assert updated["Data"][f"PackageVersion.{ALIAS}"] == "v2"
+    assert env.opensearch.count("AssociatePackages") == 1
+    assert [c.params["PackageID"] for c in env.opensearch.calls
+            if c.operation == "AssociatePackage"] == [package_id]  # fmt: skip
+    assert env.opensearch.count("DissociatePackages") == 0
+    assert time.monotonic() - started < 20
+
+
 def test_the_domain_answer_waits_for_active_on_the_new_version(env: AwsEnv) -> None:
     env.opensearch.association_seconds = 1.5
     stack = SearchStack.of(env)

@@ -121,6 +121,12 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
 
     def _submit(self, decision: Submit, snapshot: Snapshot) -> None:
         batch = not self.state.single_calls
+        if batch and plan.is_resubmission(decision, self.state):
+            # The batch call was accepted but the domain does not show its effect (a new
+            # version not applied): AssociatePackage is the documented way, use it from now on.
+            log_event("single_calls", domain=self.domain, reason="resubmission")
+            self.remember(single_calls=True)
+            return
         if not batch:
             decision = plan.next_single_call(decision, snapshot)
         ids = decision.package_ids
@@ -142,6 +148,11 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
                 self.remember(single_calls=True)
                 return
         except AlreadyInDesiredState:
+            if batch and plan.awaits_new_version(decision, snapshot):
+                # The batch call does not apply a new version here: AssociatePackage does.
+                log_event("single_calls", domain=self.domain, reason="already in desired state")
+                self.remember(single_calls=True)
+                return
             log_event("already_in_desired_state", domain=self.domain, packages=ids)
         except DomainNotFound as error:
             if self.target.missing_domain_is_success:

@@ -238,6 +238,23 @@ def check_packages_ready(
     return None
 
 
+def is_resubmission(submit: Submit, state: AssociationState) -> bool:
+    """An association asked for again: the last request did not show on the domain."""
+    return submit.action == "associate" and any(
+        p in state.associate_submitted for p in submit.package_ids
+    )
+
+
+def awaits_new_version(submit: Submit, snapshot: Snapshot) -> bool:
+    """Some package of `submit` is ACTIVE on another version than the one declared."""
+    return any(
+        (association := snapshot.associations.get(p.package_id)) is not None
+        and association.status is ACTIVE
+        and association.runs_other_version_than(p)
+        for p in submit.packages
+    )
+
+
 def next_single_call(submit: Submit, snapshot: Snapshot) -> Submit:
     """When the batch API is unavailable, pick one package whose prerequisites are in place."""
     active = {

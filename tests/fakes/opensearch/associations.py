@@ -27,11 +27,22 @@ from tests.fakes.opensearch.validation import (
 __all__ = ["AssociationsMixin"]
 
 
+#: How AssociatePackages treats a package that is ACTIVE on an older version. The guide
+#: documents applying a new version by associating the package again with AssociatePackage (the
+#: console's "apply update"); what the batch AssociatePackages does then is not documented, so
+#: the fake can play each plausible answer: apply it like AssociatePackage ("applies"), refuse
+#: with "already in desired state" ("desired_state"), or accept and leave the old version
+#: ("ignored").
+BATCH_VERSION_UPDATES = ("applies", "desired_state", "ignored")
+
+
 class AssociationsMixin(DomainsMixin):
     """Association and dissociation of packages, with scripted failures."""
 
     _association_failures: dict[str, Failure]
     _dissociation_failures: dict[str, Failure]
+    #: One of BATCH_VERSION_UPDATES; tests set it.
+    batch_version_update: str = "applies"
 
     def fail_association(
         self,
@@ -65,7 +76,7 @@ class AssociationsMixin(DomainsMixin):
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get("PackageID"), str):
                 raise ApiError("ValidationException", "Each PackageList entry needs a PackageID")
-        details = self._associate(params.get("DomainName"), entries)
+        details = self._associate(params.get("DomainName"), entries, batch=True)
         return {"DomainPackageDetailsList": details}
 
     def _op_AssociatePackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
@@ -94,7 +105,9 @@ class AssociationsMixin(DomainsMixin):
 
     # ------------------------------------------------------------------------------ the rules
 
-    def _associate(self, domain_name: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _associate(
+        self, domain_name: Any, entries: list[dict[str, Any]], *, batch: bool = False
+    ) -> list[dict[str, Any]]:
         now = self._advance()
         ids, prerequisites_of, configuration_of = _association_requests(domain_name, entries)
         domain = self._require_domain(domain_name)
@@ -136,6 +149,17 @@ class AssociationsMixin(DomainsMixin):
                 raise ApiError(
                     "ConflictException", f"Package is already in desired state: {package_id}"
                 )
+        updates = [
+            package_id
+            for package_id, package in packages.items()
+            if (existing := domain.associations.get(package_id)) is not None
+            and existing.status == "ACTIVE"
+            and existing.version != package.version
+        ]
+        if batch and updates and self.batch_version_update == "desired_state":
+            raise ApiError(
+                "ConflictException", f"Package is already in desired state: {updates[0]}"
+            )
         # Reference (service quotas): 20 packages per domain.
         new_count = sum(1 for package_id in ids if package_id not in domain.associations)
         if len(domain.associations) + new_count > self.max_packages_per_domain:
@@ -147,6 +171,10 @@ class AssociationsMixin(DomainsMixin):
         details = []
         for package_id, package in packages.items():
             association = domain.associations.get(package_id)
+            if batch and package_id in updates and self.batch_version_update == "ignored":
+                assert association is not None
+                details.append(self._details(domain, association))  # accepted, nothing changes
+                continue
             if association is None:
                 association = Association(
                     package_id=package_id,
