@@ -453,3 +453,41 @@ def test_readiness_looks_past_packages_it_cannot_describe() -> None:
             ),
         )
     )
+
+
+def test_a_package_whose_newest_version_failed_is_not_associated_and_says_what_stays() -> None:
+    failed_update = PackageAvailability(
+        "F1",
+        "VALIDATION_FAILED",
+        ErrorDetails("InvalidSynonymRule", "line 2"),
+        available_version="v3",
+    )
+    assert plan.check_packages_ready(["F1"], {"F1": failed_update}) == Fail(
+        (
+            PackageFailure(
+                "F1",
+                "VALIDATION_FAILED",
+                "InvalidSynonymRule",
+                "line 2 (only its newest version failed; v3 stays on the domains that run it: "
+                "fix the package, then deploy again)",
+            ),
+        )
+    )
+    never_worked = PackageAvailability("F1", "COPY_FAILED")
+    assert plan.check_packages_ready(["F1"], {"F1": never_worked}) == Fail(
+        (
+            PackageFailure(
+                "F1",
+                "COPY_FAILED",
+                "COPY_FAILED",
+                "the package is COPY_FAILED and cannot be associated",
+            ),
+        )
+    )
+
+
+def test_an_active_package_whose_newest_version_failed_is_left_alone() -> None:
+    target = Target("d", associate=(F1,))
+    assert plan.decide(target, asked(), snap(assoc("F1", S.ACTIVE, package_version="v3")), NOW) == (
+        Done()
+    )

@@ -18,6 +18,8 @@ from .target import Target
 ACTIVE = AssociationStatus.ACTIVE
 # A package the service accepted but still does not list after this long was lost: ask again.
 RESUBMIT_AFTER_SECONDS = 60.0
+# Package statuses of a failed CreatePackage/UpdatePackage import.
+IMPORT_FAILED = frozenset({"COPY_FAILED", "VALIDATION_FAILED"})
 
 
 Action = Literal["associate", "dissociate"]
@@ -226,9 +228,7 @@ def check_packages_ready(
         if package is None:
             continue
         if package.status in PACKAGE_UNUSABLE:
-            failures.append(
-                package.failure(f"the package is {package.status} and cannot be associated")
-            )
+            failures.append(_unusable(package))
         elif package.status in PACKAGE_PREPARING:
             pending.append(Pending(package_id, f"package {package.status}"))
     if failures:
@@ -236,6 +236,20 @@ def check_packages_ready(
     if pending:
         return Wait(tuple(pending))
     return None
+
+
+def _unusable(package: PackageAvailability) -> PackageFailure:
+    """Why a package cannot be associated. A failed import of a newer version leaves the last
+    good one available; it is not associated either: which version the domain would get is
+    not documented, so the package must be fixed first (domains that run it keep it)."""
+    failure = package.failure(f"the package is {package.status} and cannot be associated")
+    if package.status in IMPORT_FAILED and package.available_version:
+        note = (
+            f" (only its newest version failed; {package.available_version} stays on the "
+            "domains that run it: fix the package, then deploy again)"
+        )
+        return replace(failure, error_message=failure.error_message + note)
+    return failure
 
 
 def is_resubmission(submit: Submit, state: AssociationState) -> bool:
