@@ -460,3 +460,38 @@ def test_a_name_taken_by_someone_elses_package_fails_and_its_rollback_leaves_it(
         "CreatePackage"
     ]  # the refused one, by name: nothing ever named the foreign package's ID
     assert writes_naming(env, foreign) == []
+
+
+def test_an_update_racing_an_outside_update_waits_for_it_and_goes_through(
+    env: AwsEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone runs UpdatePackage on the same package between the handler's look and its own
+    UpdatePackage: the service refuses the handler's while the package copies; the handler
+    waits for that import and sends its update again."""
+    from domain_packages_handler.packages.service import OpenSearchPackageStore
+
+    stack = package_stack(env)
+    package_id = succeeded(stack.create(package_props(NAME, "v1.txt")))["PhysicalResourceId"]
+    outsider = boto3.client(
+        "opensearch", region_name=REGION, endpoint_url=env.opensearch.endpoint_url
+    )
+    original = OpenSearchPackageStore.update_package
+    raced = [False]
+
+    def outside_update_first(self: OpenSearchPackageStore, *args: Any) -> Any:
+        if not raced[0]:
+            raced[0] = True
+            outsider.update_package(
+                PackageID=package_id,
+                PackageSource={"S3BucketName": BUCKET, "S3Key": "v1.txt"},
+            )
+        return original(self, *args)
+
+    monkeypatch.setattr(OpenSearchPackageStore, "update_package", outside_update_first)
+    env.opensearch.reset_calls()
+    answer = succeeded(stack.update(package_props(NAME, "v2.txt")))
+    assert answer["Data"]["PackageVersion"] == "v3"  # v2 was the outside update's
+    outcomes = [o for op, o in env.opensearch.outcomes if op == "UpdatePackage"]
+    assert outcomes[0] == "200"  # the outsider's
+    assert outcomes[1].startswith("400 ValidationException")  # ours, refused while copying
+    assert outcomes[2:] == ["200"]  # ours again, after the outside import
