@@ -36,6 +36,7 @@ PACKAGE_ACTIONS = (
     "es:UpdatePackage",
     "es:DeletePackage",
     "es:ListDomainsForPackage",
+    "es:UpdatePackageScope",
 )
 UNSCOPED_REASON = (
     "es:DescribePackages has no resource-level permissions (the Service Authorization Reference "

@@ -36,6 +36,7 @@ PACKAGE_ACTIONS = [
     "es:UpdatePackage",
     "es:DeletePackage",
     "es:ListDomainsForPackage",
+    "es:UpdatePackageScope",
 ]
 ASSET_BUCKET = {"Fn::Sub": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"}
 

@@ -4,7 +4,9 @@ fake S3, validation outcomes, versions, DeletePackage.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import datetime
 from typing import Any
 
@@ -100,7 +102,7 @@ def test_create_package_errors(
             EngineVersion="OpenSearch_2.19",
         )
     assert "only be specified for ZIP-PLUGIN" in str(error.value)
-    for bad_name in ("Synonyms", "x" * 29, "1abc"):
+    for bad_name in ("Synonyms", "x" * 257, "1abc"):  # model: 3 to 256
         with pytest.raises(ClientError) as error:
             _create(client, bad_name, "synonyms-v1.txt")
         assert error_code(error) == "ValidationException"
@@ -314,3 +316,82 @@ def test_s3_objects_hold_sources_and_scripted_outcomes() -> None:
     S3Objects.check_failed_status("VALIDATION_FAILED")
     with pytest.raises(ValueError, match="status must be one of"):
         S3Objects.check_failed_status("AVAILABLE")
+
+
+def _plugin_zip(**descriptor: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "plugin-descriptor.properties",
+            "# made by a test\n" + "".join(f"{k}={v}\n" for k, v in descriptor.items()),
+        )
+        archive.writestr("my-plugin.jar", b"\0" * 100)
+    return buffer.getvalue()
+
+
+def test_plugin_options_are_stored_and_reported_as_the_model_names_them(
+    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
+) -> None:
+    packages_fake.put_object(
+        BUCKET,
+        "plugin.zip",
+        _plugin_zip(name="my-plugin", version="2.19.0.1", classname="org.example.MyPlugin"),
+    )
+    configuration = {"LicenseRequirement": "REQUIRED", "ConfigurationRequirement": "NONE",
+                     "LicenseFilepath": "license.json"}  # fmt: skip
+    created = client.create_package(
+        PackageName="my-plugin",
+        PackageType="ZIP-PLUGIN",
+        PackageSource={"S3BucketName": BUCKET, "S3Key": "plugin.zip"},
+        EngineVersion="OpenSearch_2.19",
+        PackageConfiguration=configuration,  # type: ignore[arg-type]
+        PackageEncryptionOptions={"EncryptionEnabled": True, "KmsKeyIdentifier": "alias/mine"},
+        PackageVendingOptions={"VendingEnabled": False},
+    )["PackageDetails"]
+    package_id = created["PackageID"]
+    assert "AvailablePluginProperties" not in created  # nothing available before validation
+    clock.advance(10)
+    details = _describe(client, package_id)
+    assert details["AvailablePluginProperties"] == {
+        "Name": "my-plugin",
+        "Description": "",
+        "Version": "2.19.0.1",
+        "ClassName": "org.example.MyPlugin",
+        "UncompressedSizeInBytes": len("# made by a test\n")
+        + len("name=my-plugin\nversion=2.19.0.1\nclassname=org.example.MyPlugin\n")
+        + 100,
+    }
+    assert details["AvailablePackageConfiguration"] == configuration
+    assert details["PackageEncryptionOptions"] == {
+        "EncryptionEnabled": True,
+        "KmsKeyIdentifier": "alias/mine",
+    }
+    assert details["PackageVendingOptions"] == {"VendingEnabled": False}
+
+
+def test_update_package_scope_adds_overrides_and_removes_accounts(
+    packages_fake: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
+) -> None:
+    package_id = _create(client, "shared-synonyms", "synonyms-v1.txt")["PackageID"]
+    clock.advance(10)
+    client.update_package_scope(PackageID=package_id, Operation="ADD",
+                                PackageUserList=["111111111111", "222222222222"])  # fmt: skip
+    assert _describe(client, package_id)["AllowListedUserList"] == [
+        "111111111111",
+        "222222222222",
+    ]
+    answer = client.update_package_scope(
+        PackageID=package_id, Operation="OVERRIDE", PackageUserList=["GLOBAL"]
+    )
+    assert (answer["Operation"], answer["PackageUserList"]) == ("OVERRIDE", ["GLOBAL"])
+    client.update_package_scope(
+        PackageID=package_id, Operation="REMOVE", PackageUserList=["GLOBAL"]
+    )
+    assert "AllowListedUserList" not in _describe(client, package_id)
+    for bad in (["1234567"], ["everyone"]):  # botocore checks lengths, the service patterns
+        with pytest.raises(ClientError) as error:
+            client.update_package_scope(PackageID=package_id, Operation="ADD", PackageUserList=bad)
+        assert error_code(error) == "ValidationException"
+    with pytest.raises(ClientError) as error:
+        client.update_package_scope(PackageID="F1", Operation="ADD", PackageUserList=["GLOBAL"])
+    assert error_code(error) == "ResourceNotFoundException"

@@ -110,4 +110,9 @@ def test_package_state_defaults_and_round_trip() -> None:
         "PackageID": "F9",
         "PackageVersion": "v3",
         "PackageName": "syn",
+        "PluginName": "",
+        "PluginVersion": "",
+        "PluginClassName": "",
+        "PackageOwner": "",
+        "AvailablePackageConfiguration": "",
     }

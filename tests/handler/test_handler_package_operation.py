@@ -60,6 +60,7 @@ class StoredPackage:
     error: ErrorDetails | None = None
     outcome: tuple[str, ErrorDetails | None] = ("AVAILABLE", None)  # of the import in flight
     description: str = ""
+    shared: tuple[str, ...] = ()  # the accounts UpdatePackageScope shares it with
 
 
 @dataclass
@@ -135,6 +136,18 @@ class FakeStore:
         self._stale[package_id] = [self._view(package)] * self.stale_reads
         package.description = description
         return self._import(package, spec)
+
+    def update_scope(self, package_id: str, operation: str, users: tuple[str, ...]) -> None:
+        self._enter("update_scope", f"{operation} {','.join(users)}")
+        package = self._require("UpdatePackageScope", package_id)
+        shared = set(package.shared)
+        if operation == "REMOVE":
+            shared -= set(users)
+        elif operation == "ADD":
+            shared |= set(users)
+        else:
+            shared = set(users)
+        package.shared = tuple(sorted(shared))
 
     def delete_package(self, package_id: str) -> None:
         self._enter("delete_package", package_id)
@@ -225,7 +238,21 @@ def not_found(operation: str, package_id: str) -> PackageNotFound:
 
 
 def data(package_id: str, version: str, name: str = NAME) -> dict[str, str]:
-    return {"PackageID": package_id, "PackageVersion": version, "PackageName": name}
+    return {
+        "PackageID": package_id,
+        "PackageVersion": version,
+        "PackageName": name,
+        **dict.fromkeys(PLUGIN_KEYS, ""),  # not a plugin: the keys exist, empty
+    }
+
+
+PLUGIN_KEYS = (
+    "PluginName",
+    "PluginVersion",
+    "PluginClassName",
+    "PackageOwner",
+    "AvailablePackageConfiguration",
+)
 
 
 @pytest.fixture
@@ -371,7 +398,9 @@ def test_a_name_that_exists_but_is_not_found_is_created_again_later(store: FakeS
 def test_a_replace_that_keeps_the_name_fails_naming_package_name(store: FakeStore) -> None:
     old = replace(SPEC, package_type="PACKAGE-CONFIG")
     reason = failure_of(importer(store, old=old, physical=store.add()))
-    assert reason.startswith(f"package {NAME}: a new package type or engine version")
+    assert reason.startswith(
+        f"package {NAME}: a new package type, engine version or vending option"
+    )
     assert "package names are unique" in reason
     assert "package_name" in reason
     assert store.calls == []
@@ -813,3 +842,22 @@ def test_an_update_racing_an_outside_update_waits_and_retries(store: FakeStore) 
     assert store.count("update_package") == 2
     refused, accepted = (t for call, _, t in store.calls if call == "update_package")
     assert accepted - refused >= store.import_seconds / 2
+
+
+def test_sharing_follows_the_props_on_create_update_and_delete(store: FakeStore) -> None:
+    shared = replace(SPEC, scope=("111111111111",))
+    importer(store, spec=shared).run()
+    assert store.packages[FIRST_ID].shared == ("111111111111",)
+    assert store.names()[-1] == "update_scope"  # once the package is AVAILABLE
+    store.calls.clear()
+    importer(store, spec=replace(shared, scope=("GLOBAL",)), old=shared, physical=FIRST_ID).run()
+    assert store.packages[FIRST_ID].shared == ("GLOBAL",)
+    assert store.names() == ["find_package", "update_scope"]  # no new version for sharing
+    store.calls.clear()
+    importer(store, spec=SPEC, old=replace(SPEC, scope=("GLOBAL",)), physical=FIRST_ID).run()
+    assert store.packages[FIRST_ID].shared == ()
+    store.calls.clear()
+    operation = deletion(store, FIRST_ID)
+    operation.spec = replace(SPEC, scope=("GLOBAL",))
+    operation.run()
+    assert store.names()[:3] == ["domains_using", "update_scope", "delete_package"]

@@ -12,6 +12,7 @@ from domain_packages_handler.core.package_status import PackageAvailability
 from domain_packages_handler.core.properties import InvalidProperties
 from domain_packages_handler.packages import plan as package_plan
 from domain_packages_handler.packages import spec as package_spec
+from domain_packages_handler.packages.options import EncryptionOptions, PackageConfiguration
 
 
 def props(**overrides: Any) -> dict[str, Any]:
@@ -125,4 +126,123 @@ def test_data_names_id_version_and_name() -> None:
         "PackageID": "pkg-1",
         "PackageVersion": "v3",
         "PackageName": "synonyms-1a2b",
+        "PluginName": "",
+        "PluginVersion": "",
+        "PluginClassName": "",
+        "PackageOwner": "",
+        "AvailablePackageConfiguration": "",
     }
+
+
+def test_data_carries_what_the_service_reads_from_a_plugin() -> None:
+    plugin = PackageAvailability(
+        "pkg-1",
+        "AVAILABLE",
+        name="my-plugin",
+        available_version="v1",
+        plugin=("my-plugin", "1.2.0", "org.example.MyPlugin"),
+        owner="123456789012",
+        configuration='{"LicenseRequirement":"NONE"}',
+    )
+    data = package_plan.package_data(plugin)
+    assert (data["PluginName"], data["PluginVersion"], data["PluginClassName"]) == (
+        "my-plugin",
+        "1.2.0",
+        "org.example.MyPlugin",
+    )
+    assert data["PackageOwner"] == "123456789012"
+    assert data["AvailablePackageConfiguration"] == '{"LicenseRequirement":"NONE"}'
+
+
+OPTIONS = {
+    "PackageConfiguration": {
+        "LicenseRequirement": "REQUIRED",
+        "ConfigurationRequirement": "NONE",
+        "LicenseFilepath": "licenses/license.json",
+        "RequiresRestartForConfigurationUpdate": "false",
+    },
+    "PackageEncryptionOptions": {"EncryptionEnabled": "true", "KmsKeyIdentifier": "alias/k"},
+    "PackageVendingOptions": {"VendingEnabled": "true"},
+    "PackageScope": ["222222222222", "111111111111"],
+}
+
+
+def test_every_package_option_is_read() -> None:
+    spec = package_spec.parse_package_properties(
+        props(PackageType="ZIP-PLUGIN", EngineVersion="OpenSearch_2.19", **OPTIONS)
+    )
+    assert spec.configuration == PackageConfiguration(
+        "REQUIRED", "NONE", "licenses/license.json", False
+    )
+    assert spec.configuration.to_api() == {
+        "LicenseRequirement": "REQUIRED",
+        "ConfigurationRequirement": "NONE",
+        "LicenseFilepath": "licenses/license.json",
+        "RequiresRestartForConfigurationUpdate": False,
+    }
+    assert spec.encryption == EncryptionOptions(True, "alias/k")
+    assert spec.encryption.to_api() == {"EncryptionEnabled": True, "KmsKeyIdentifier": "alias/k"}
+    assert spec.vending_enabled is True
+    assert spec.scope == ("111111111111", "222222222222")
+    assert package_spec.parse_package_properties(props(PackageScope="GLOBAL")).scope == ("GLOBAL",)
+    plain = package_spec.parse_package_properties(props())
+    assert (plain.configuration, plain.encryption, plain.vending_enabled, plain.scope) == (
+        None,
+        None,
+        None,
+        (),
+    )
+    assert PackageConfiguration("NONE", "NONE").to_api() == {
+        "LicenseRequirement": "NONE",
+        "ConfigurationRequirement": "NONE",
+    }
+    assert EncryptionOptions(True).to_api() == {"EncryptionEnabled": True}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"PackageConfiguration": {"LicenseRequirement": "MAYBE", "ConfigurationRequirement":
+          "NONE"}}, "LicenseRequirement 'MAYBE' is not one of REQUIRED, OPTIONAL, NONE"),
+        ({"PackageConfiguration": {"LicenseRequirement": "NONE"}}, "ConfigurationRequirement ''"),
+        ({"PackageConfiguration": {"LicenseRequirement": "NONE", "ConfigurationRequirement":
+          "NONE", "LicenseFilepath": "../etc/passwd"}}, "LicenseFilepath '../etc/passwd'"),
+        ({"PackageConfiguration": "yes"}, "PackageConfiguration of package synonyms-1a2b must"),
+        ({"PackageEncryptionOptions": {"KmsKeyIdentifier": "k"}}, "EncryptionEnabled is required"),
+        ({"PackageEncryptionOptions": {"EncryptionEnabled": "true",
+          "KmsKeyIdentifier": "k" * 501}}, "KmsKeyIdentifier is over 500"),
+        ({"PackageVendingOptions": {"VendingEnabled": "perhaps"}}, "must be true or false"),
+        ({"PackageScope": ["12345"]}, "'12345' is not a 12-digit account ID or GLOBAL"),
+        ({"PackageScope": {"a": 1}}, "must be a list of account IDs"),
+    ],
+)  # fmt: skip
+def test_invalid_options_say_what_and_why(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidProperties) as error:
+        package_spec.parse_package_properties(props(**overrides))
+    assert message in str(error.value)
+
+
+def test_options_decide_between_a_new_version_and_a_new_package() -> None:
+    spec = package_spec.parse_package_properties(
+        props(PackageType="ZIP-PLUGIN", EngineVersion="OpenSearch_2.19", **OPTIONS)
+    )
+    assert package_spec.change_kind(spec, replace(spec, configuration=None)) == "update"
+    assert package_spec.change_kind(spec, replace(spec, encryption=None)) == "update"
+    assert package_spec.change_kind(spec, replace(spec, vending_enabled=False)) == "replace"
+    assert package_spec.change_kind(spec, replace(spec, scope=())) == "none"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "call"),
+    [
+        ((), (), None),
+        (("1",), ("1",), None),
+        ((), ("1", "2"), ("OVERRIDE", ("1", "2"))),
+        (("1",), ("2",), ("OVERRIDE", ("2",))),
+        (("1", "2"), (), ("REMOVE", ("1", "2"))),
+    ],
+)
+def test_sharing_is_kept_in_step_with_one_call(
+    before: tuple[str, ...], after: tuple[str, ...], call: tuple[str, tuple[str, ...]] | None
+) -> None:
+    assert package_plan.scope_change(before, after) == call

@@ -9,8 +9,11 @@ DomainPackages on create and update, the DomainPackages first on delete.
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import time
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +21,7 @@ import boto3
 import pytest
 from domain_packages_handler import main
 
-from tests.fakes._http import REGION
+from tests.fakes._http import ACCOUNT_ID, REGION
 from tests.fakes.fixtures import AwsEnv
 from tests.fakes.lambda_service import FakeLambdaContext
 from tests.wire.harness import Stack, package, package_props, props
@@ -119,6 +122,11 @@ def test_create_waits_for_available_and_reports_id_version_and_name(env: AwsEnv)
         "PackageID": package_id,
         "PackageVersion": details["AvailablePackageVersion"],
         "PackageName": NAME,
+        "PluginName": "",  # a dictionary: no plugin properties, the keys still exist for GetAtt
+        "PluginVersion": "",
+        "PluginClassName": "",
+        "PackageOwner": ACCOUNT_ID,
+        "AvailablePackageConfiguration": "",
     }
     assert time.monotonic() - started >= 0.3  # the fake copies and validates for 0.3 s
     [create] = [c for c in env.opensearch.calls if c.operation == "CreatePackage"]
@@ -495,3 +503,99 @@ def test_an_update_racing_an_outside_update_waits_for_it_and_goes_through(
     assert outcomes[0] == "200"  # the outsider's
     assert outcomes[1].startswith("400 ValidationException")  # ours, refused while copying
     assert outcomes[2:] == ["200"]  # ours again, after the outside import
+
+
+def plugin_zip(version: str = "2.19.0") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "plugin-descriptor.properties",
+            f"name=my-plugin\nversion=1.2.0\nopensearch.version={version}\n"
+            "classname=org.example.MyPlugin\ndescription=test\njava.version=21\n",
+        )
+    return buffer.getvalue()
+
+
+def plugin_props(key: str, **options: Any) -> dict[str, Any]:
+    return package_props(
+        "my-plugin", key, PackageType="ZIP-PLUGIN", EngineVersion="OpenSearch_2.19", **options
+    )
+
+
+def test_every_plugin_option_reaches_create_and_update_and_sharing_follows_the_props(
+    env: AwsEnv,
+) -> None:
+    env.opensearch.put_object(BUCKET, "plugin-v1.zip", plugin_zip())
+    env.opensearch.put_object(BUCKET, "plugin-v2.zip", plugin_zip())
+    configuration = {"LicenseRequirement": "REQUIRED", "ConfigurationRequirement": "OPTIONAL",
+                     "LicenseFilepath": "license.json",
+                     "RequiresRestartForConfigurationUpdate": "true"}  # fmt: skip
+    stack = package_stack(env, "Plugin")
+    answer = succeeded(
+        stack.create(
+            plugin_props(
+                "plugin-v1.zip",
+                PackageConfiguration=configuration,
+                PackageEncryptionOptions={
+                    "EncryptionEnabled": "true",
+                    "KmsKeyIdentifier": "alias/k",
+                },
+                PackageVendingOptions={"VendingEnabled": "false"},
+                PackageScope=["111111111111"],
+            )
+        )
+    )
+    package_id = answer["PhysicalResourceId"]
+    [create] = [c for c in env.opensearch.calls if c.operation == "CreatePackage"]
+    assert create.params["PackageConfiguration"] == {**configuration,
+        "RequiresRestartForConfigurationUpdate": True}  # fmt: skip
+    assert create.params["PackageEncryptionOptions"] == {
+        "EncryptionEnabled": True,
+        "KmsKeyIdentifier": "alias/k",
+    }
+    assert create.params["PackageVendingOptions"] == {"VendingEnabled": False}
+    assert [c.params for c in env.opensearch.calls if c.operation == "UpdatePackageScope"] == [
+        {"PackageID": package_id, "Operation": "OVERRIDE", "PackageUserList": ["111111111111"]}
+    ]
+    data = answer["Data"]
+    assert (data["PluginName"], data["PluginVersion"], data["PluginClassName"]) == (
+        "my-plugin", "1.2.0", "org.example.MyPlugin")  # fmt: skip
+    assert json.loads(data["AvailablePackageConfiguration"])["LicenseFilepath"] == "license.json"
+
+    # A new configuration is an UpdatePackage (a new version); sharing ends: REMOVE.
+    env.opensearch.reset_calls()
+    changed = {**configuration, "ConfigurationRequirement": "REQUIRED"}
+    updated = succeeded(
+        stack.update(
+            plugin_props(
+                "plugin-v1.zip",
+                PackageConfiguration=changed,
+                PackageEncryptionOptions={
+                    "EncryptionEnabled": "true",
+                    "KmsKeyIdentifier": "alias/k",
+                },
+                PackageVendingOptions={"VendingEnabled": "false"},
+            )
+        )
+    )
+    assert updated["PhysicalResourceId"] == package_id
+    [update] = [c for c in env.opensearch.calls if c.operation == "UpdatePackage"]
+    assert update.params["PackageConfiguration"]["ConfigurationRequirement"] == "REQUIRED"
+    assert [c.params["Operation"] for c in env.opensearch.calls
+            if c.operation == "UpdatePackageScope"] == ["REMOVE"]  # fmt: skip
+    details = env.opensearch.package(package_id)
+    assert details is not None
+    assert "AllowListedUserList" not in details
+
+    # Shared again, then deleted: the sharing is removed before the package goes.
+    succeeded(stack.update(plugin_props(
+        "plugin-v1.zip", PackageConfiguration=changed, PackageScope=["GLOBAL"],
+        PackageEncryptionOptions={"EncryptionEnabled": "true", "KmsKeyIdentifier": "alias/k"},
+        PackageVendingOptions={"VendingEnabled": "false"})))  # fmt: skip
+    env.opensearch.reset_calls()
+    succeeded(stack.delete())
+    changes = (*WRITES, "UpdatePackageScope")
+    assert [c.operation for c in env.opensearch.calls if c.operation in changes] == [
+        "UpdatePackageScope",
+        "DeletePackage",
+    ]

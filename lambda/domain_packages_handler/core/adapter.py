@@ -7,6 +7,7 @@ else. Each kind's service module builds its requests on top of it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -105,6 +106,8 @@ def error_details(raw: Any) -> ErrorDetails | None:
 
 def package_from_api(raw: Mapping[str, Any]) -> PackageAvailability:
     """One PackageDetails entry (DescribePackages, CreatePackage, UpdatePackage)."""
+    plugin = raw.get("AvailablePluginProperties") or {}
+    configuration = raw.get("AvailablePackageConfiguration")
     return PackageAvailability(
         package_id=str(raw.get("PackageID", "")),
         status=str(raw.get("PackageStatus", "")),
@@ -112,6 +115,11 @@ def package_from_api(raw: Mapping[str, Any]) -> PackageAvailability:
         name=str(raw.get("PackageName") or ""),
         available_version=str(raw.get("AvailablePackageVersion") or ""),
         description=str(raw.get("PackageDescription") or ""),
+        plugin=tuple(str(plugin.get(k) or "") for k in ("Name", "Version", "ClassName")),  # type: ignore[arg-type]
+        owner=str(raw.get("PackageOwner") or ""),
+        configuration=json.dumps(configuration, sort_keys=True, separators=(",", ":"))
+        if configuration
+        else "",
     )
 
 

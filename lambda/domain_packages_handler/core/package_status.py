@@ -24,6 +24,12 @@ class PackageAvailability:
     name: str = ""
     available_version: str = ""
     description: str = ""
+    #: What the service reads from a plugin (AvailablePluginProperties): name, version, class.
+    plugin: tuple[str, str, str] = ("", "", "")
+    #: The package's owner (PackageOwner): an account ID, or AWS for AWS-provided packages.
+    owner: str = ""
+    #: AvailablePackageConfiguration, as compact JSON ("" when the service reports none).
+    configuration: str = ""
 
     def failure(self, fallback_message: str) -> PackageFailure:
         """This package's failed status in the service's words (`fallback_message` when the

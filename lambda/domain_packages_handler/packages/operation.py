@@ -36,6 +36,8 @@ class PackageStore(Protocol):
         self, package_id: str, spec: PackageSpec, description: str
     ) -> PackageAvailability: ...
 
+    def update_scope(self, package_id: str, operation: str, users: tuple[str, ...]) -> None: ...
+
     def delete_package(self, package_id: str) -> None: ...
 
     def domains_using(self, package_id: str) -> dict[str, str]: ...
@@ -98,6 +100,21 @@ class PackageImport(PackageOperation):
     def run(self) -> dict[str, str]:
         """Returns the response Data; raises OperationFailed or HandOver."""
         log_event("operation", package=self.spec.name, progress=self.progress.to_json())
+        data = self._converge()
+        old = self.old_spec
+        in_place = old is not None and change_kind(old, self.spec) != "replace"
+        change = plan.scope_change(old.scope if old is not None and in_place else (), self.spec.scope)
+        if change is not None:
+            operation, users = change
+            log_event("share", package=self.spec.name, operation=operation, users=users)
+            self.call(
+                "sharing the package",
+                lambda: self.store.update_scope(data["PackageID"], operation, users),
+            )
+        return data
+
+    def _converge(self) -> dict[str, str]:
+        """The package AVAILABLE with the declared file and options."""
         if self.old_spec is not None:
             kind = change_kind(self.old_spec, self.spec)
             log_event("package_change", package=self.spec.name, kind=kind)
@@ -109,9 +126,9 @@ class PackageImport(PackageOperation):
                 return self._update(self.progress.physical_id)
             if self.old_spec.name == self.spec.name and not self.state.package_id:
                 raise OperationFailed(
-                    f"package {self.spec.name}: a new package type or engine version needs a "
-                    "new package, and package names are unique: give the Package a new "
-                    "package_name (or let the construct derive one from a new construct id)"
+                    f"package {self.spec.name}: a new package type, engine version or vending "
+                    "option needs a new package, and package names are unique: give the Package "
+                    "a new package_name (or let the construct derive one from a new construct id)"
                 )
         return self._create()
 
@@ -247,6 +264,12 @@ class PackageDeletion(PackageOperation):
                 )
             self.poll_wait(gone.pending)
 
+    def _end_sharing(self, package_id: str) -> None:
+        self.call(
+            "ending its sharing",
+            lambda: self.store.update_scope(package_id, "REMOVE", self.spec.scope),
+        )
+
     def _request_deletion(self, package_id: str) -> None:
         """DeletePackage once no domain uses the package; raises PackageNotFound if gone."""
         while not self.state.delete_requested:
@@ -263,6 +286,8 @@ class PackageDeletion(PackageOperation):
             if decision is not None:
                 self.poll_wait(decision.pending)
                 continue
+            if self.spec.scope:
+                self._end_sharing(package_id)
             answer = self.attempt("deleting", lambda: self.store.delete_package(package_id))
             if not isinstance(answer, Retried):
                 log_event("delete_requested", package=self.spec.name, package_id=package_id)

@@ -88,8 +88,27 @@ def gone_decision(package: PackageAvailability | None) -> Done | Wait | Fail:
 
 
 def package_data(package: PackageAvailability) -> dict[str, str]:
+    """Attributes for Fn::GetAtt: every key, even when empty (a missing key fails GetAtt)."""
+    name, version, class_name = package.plugin
     return {
         "PackageID": package.package_id,
         "PackageVersion": package.available_version,
         "PackageName": package.name,
+        "PluginName": name,
+        "PluginVersion": version,
+        "PluginClassName": class_name,
+        "PackageOwner": package.owner,
+        "AvailablePackageConfiguration": package.configuration,
     }
+
+
+def scope_change(
+    before: tuple[str, ...], after: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]] | None:
+    """The UpdatePackageScope call that takes the shared accounts from `before` to `after`:
+    OVERRIDE with the new list, REMOVE the old one when sharing ends; None when equal."""
+    if before == after:
+        return None
+    if after:
+        return ("OVERRIDE", after)
+    return ("REMOVE", before)

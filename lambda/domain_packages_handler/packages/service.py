@@ -32,9 +32,12 @@ class OpenSearchPackageStore:
             "PackageType": spec.package_type,
             "PackageSource": {"S3BucketName": spec.bucket, "S3Key": spec.key},
             "PackageDescription": description,
+            **_options(spec),
         }
         if spec.engine_version:
             request["EngineVersion"] = spec.engine_version
+        if spec.vending_enabled is not None:
+            request["PackageVendingOptions"] = {"VendingEnabled": spec.vending_enabled}
         return package_from_api(self._calls.call("CreatePackage", **request)["PackageDetails"])
 
     def update_package(
@@ -45,8 +48,18 @@ class OpenSearchPackageStore:
             "PackageSource": {"S3BucketName": spec.bucket, "S3Key": spec.key},
             "CommitMessage": "cdk deploy",
             "PackageDescription": description,
+            **_options(spec),
         }
         return package_from_api(self._calls.call("UpdatePackage", **request)["PackageDetails"])
+
+    def update_scope(self, package_id: str, operation: str, users: tuple[str, ...]) -> None:
+        """UpdatePackageScope: ADD, OVERRIDE or REMOVE the accounts the package is shared with."""
+        self._calls.call(
+            "UpdatePackageScope",
+            PackageID=package_id,
+            Operation=operation,
+            PackageUserList=list(users),
+        )
 
     def delete_package(self, package_id: str) -> None:
         self._calls.call("DeletePackage", PackageID=package_id)
@@ -58,3 +71,13 @@ class OpenSearchPackageStore:
             for page in self._calls.pages("ListDomainsForPackage", PackageID=package_id)
             for raw in page.get("DomainPackageDetailsList", [])
         }
+
+
+def _options(spec: PackageSpec) -> dict[str, Any]:
+    """What both CreatePackage and UpdatePackage take besides the file and the description."""
+    options: dict[str, Any] = {}
+    if spec.configuration is not None:
+        options["PackageConfiguration"] = spec.configuration.to_api()
+    if spec.encryption is not None:
+        options["PackageEncryptionOptions"] = spec.encryption.to_api()
+    return options

@@ -8,6 +8,8 @@ Wire format (written by the Package construct):
     EngineVersion: "OpenSearch_2.19"         (ZIP-PLUGIN only)
     PackageDescription: "..."                (optional)
     TimeoutSeconds: "3600"
+    PackageConfiguration, PackageEncryptionOptions, PackageVendingOptions, PackageScope
+                                             (optional; see options.py)
 """
 
 from __future__ import annotations
@@ -18,6 +20,14 @@ from typing import Any, Literal
 
 from ..core.names import PACKAGE_NAME_PATTERN
 from ..core.properties import InvalidProperties, parse_timeout, read_name, require_properties
+from .options import (
+    EncryptionOptions,
+    PackageConfiguration,
+    parse_configuration,
+    parse_encryption,
+    parse_scope,
+    parse_vending,
+)
 
 PACKAGE_TYPES = frozenset({"TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG"})
 
@@ -33,6 +43,11 @@ class PackageSpec:
     engine_version: str | None
     description: str | None
     timeout_seconds: int
+    configuration: PackageConfiguration | None = None
+    encryption: EncryptionOptions | None = None
+    vending_enabled: bool | None = None
+    #: Accounts the package is shared with (UpdatePackageScope), sorted; () for none.
+    scope: tuple[str, ...] = ()
 
 
 def parse_package_properties(properties: Mapping[str, Any] | None) -> PackageSpec:
@@ -59,17 +74,27 @@ def parse_package_properties(properties: Mapping[str, Any] | None) -> PackageSpe
         engine_version=engine_version,
         description=str(properties.get("PackageDescription") or "") or None,
         timeout_seconds=parse_timeout(properties.get("TimeoutSeconds")),
+        configuration=parse_configuration(properties.get("PackageConfiguration"), name),
+        encryption=parse_encryption(properties.get("PackageEncryptionOptions"), name),
+        vending_enabled=parse_vending(properties.get("PackageVendingOptions"), name),
+        scope=parse_scope(properties.get("PackageScope"), name),
     )
 
 
 def change_kind(old: PackageSpec, new: PackageSpec) -> Literal["none", "update", "replace"]:
-    """What an Update must do: new content is a new version; a new identity a new package."""
-    if (old.name, old.package_type, old.engine_version) != (
-        new.name,
-        new.package_type,
-        new.engine_version,
-    ):
+    """What an Update must do: what UpdatePackage takes (content, description, configuration,
+    encryption) is a new version; what only CreatePackage takes (name, type, engine version,
+    vending) a new package. The scope is kept in step separately (UpdatePackageScope)."""
+    if _identity(old) != _identity(new):
         return "replace"
-    if (old.bucket, old.key, old.description) != (new.bucket, new.key, new.description):
+    if _content(old) != _content(new):
         return "update"
     return "none"
+
+
+def _identity(spec: PackageSpec) -> tuple[object, ...]:
+    return (spec.name, spec.package_type, spec.engine_version, spec.vending_enabled)
+
+
+def _content(spec: PackageSpec) -> tuple[object, ...]:
+    return (spec.bucket, spec.key, spec.description, spec.configuration, spec.encryption)

@@ -8,7 +8,9 @@ that passes is a new version; domains keep theirs until the package is associate
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
+import zipfile
 from typing import Any, Literal
 
 from tests.fakes.opensearch.model import (
@@ -24,6 +26,7 @@ from tests.fakes.opensearch.validation import (
     commit_message,
     description,
     new_package,
+    package_options,
     validate_package_id,
 )
 
@@ -67,6 +70,7 @@ class PackageImportsMixin(PackagesMixin):
         now = self._advance()
         name, package_type, engine_version = new_package(params)
         package_description = description(params)
+        options = package_options(params, create=True)
         source = self._s3.read_source(params)
         # Model: CreatePackage lists ResourceAlreadyExistsException; package names are unique.
         if any(p.name == name for p in self._packages.values()):
@@ -91,8 +95,10 @@ class PackageImportsMixin(PackagesMixin):
             updated_epoch=self._epoch(now),
             engine_version=engine_version,
             description=package_description,
+            encryption=options.get("encryption"),
+            vending=options.get("vending"),
         )
-        self._start_import(package, source, "", now)
+        self._start_import(package, source, "", now, options.get("configuration"))
         self._packages[package_id] = package
         return {"PackageDetails": self._package_details(package, now)}
 
@@ -118,14 +124,27 @@ class PackageImportsMixin(PackagesMixin):
             )
         message = commit_message(params)
         package_description = description(params, default=package.description)
+        options = package_options(params, create=False)
         source = self._s3.read_source(params)
         package.description = package_description
-        self._start_import(package, source, message, now)
+        if "encryption" in options:
+            package.encryption = options["encryption"]
+        # Model: UpdatePackage may carry a new PackageConfiguration; without one, the package's
+        # stays (the fake's reading: the model makes the member optional).
+        configuration = options.get("configuration", package.configuration)
+        self._start_import(package, source, message, now, configuration)
         return {"PackageDetails": self._package_details(package, now)}
 
     # -------------------------------------------------------------------------------- helpers
 
-    def _start_import(self, package: Package, source: Source, message: str, now: float) -> None:
+    def _start_import(
+        self,
+        package: Package,
+        source: Source,
+        message: str,
+        now: float,
+        configuration: dict[str, Any] | None = None,
+    ) -> None:
         """COPYING → VALIDATING over `package_processing_seconds`, then AVAILABLE with a new
         version, or the scripted failed status (the available version stays what it was)."""
         scripted = self._s3.scripted_failure(source)
@@ -134,7 +153,7 @@ class PackageImportsMixin(PackagesMixin):
         package.phase_start = now
         package.ready_at = now + self.package_processing_seconds
         package.updated_epoch = self._epoch(now)
-        package.pending = Import(message)
+        package.pending = Import(message, configuration, self._s3.body(source))
 
     def _settle_imports(self, now: float) -> None:
         """Finish every import whose time has come: a passing one is the next version "vN"
@@ -147,6 +166,9 @@ class PackageImportsMixin(PackagesMixin):
             package.updated_epoch = self._epoch(package.ready_at)
             if package.final_status == "AVAILABLE":
                 package.version = f"v{_version_number(package) + 1}"
+                package.configuration = pending.configuration
+                if package.package_type == "ZIP-PLUGIN":
+                    package.plugin = plugin_properties(pending.body, package.name)
                 package.history.append(
                     Version(package.version, pending.commit_message, package.updated_epoch)
                 )
@@ -172,3 +194,33 @@ def _version_number(package: Package) -> int:
         if v.version.startswith("v") and v.version[1:].isdigit()
     ]
     return max(numbers, default=0)
+
+
+def plugin_properties(body: bytes, package_name: str) -> dict[str, Any]:
+    """AvailablePluginProperties (model: PluginProperties {Name, Description, Version,
+    ClassName, UncompressedSizeInBytes}) read from the zip's plugin-descriptor.properties
+    (guide: custom-plugins). A test body that is not such a zip gets placeholders."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+            text = archive.read("plugin-descriptor.properties").decode()
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+        return {
+            "Name": package_name,
+            "Description": f"Fake plugin {package_name}",
+            "Version": "1.0.0",
+            "ClassName": "org.example.FakePlugin",
+            "UncompressedSizeInBytes": len(body),
+        }
+    descriptor = dict(
+        (key.strip(), value.strip())
+        for key, _, value in (line.partition("=") for line in text.splitlines() if "=" in line)
+        if not key.strip().startswith(("#", "!"))
+    )
+    return {
+        "Name": descriptor.get("name", package_name),
+        "Description": descriptor.get("description", ""),
+        "Version": descriptor.get("version", ""),
+        "ClassName": descriptor.get("classname", ""),
+        "UncompressedSizeInBytes": size,
+    }

@@ -97,6 +97,10 @@ class Import:
     """A CreatePackage/UpdatePackage being copied and validated: what becomes of it at ready_at."""
 
     commit_message: str
+    #: PackageConfiguration sent with it: the available one once the import passes.
+    configuration: dict[str, Any] | None = None
+    #: The source object's bytes (a plugin's properties are read from its descriptor).
+    body: bytes = b""
 
 
 @dataclass
@@ -120,6 +124,14 @@ class Package:
     """ErrorDetails shown while the package is in a failed status (None: a generic one)."""
     history: list[Version] = field(default_factory=list)
     deleting_until: float | None = None
+    configuration: dict[str, Any] | None = None
+    """AvailablePackageConfiguration: that of the available version."""
+    encryption: dict[str, Any] | None = None
+    vending: dict[str, Any] | None = None
+    allow_listed: list[str] = field(default_factory=list)
+    """AllowListedUserList (UpdatePackageScope)."""
+    plugin: dict[str, Any] | None = None
+    """AvailablePluginProperties, read from the available version's descriptor."""
 
     @property
     def aws_owned(self) -> bool:

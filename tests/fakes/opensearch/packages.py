@@ -17,7 +17,11 @@ from tests.fakes.opensearch.model import (
 )
 from tests.fakes.opensearch.paging import max_results, page
 from tests.fakes.opensearch.store import OpenSearchStore
-from tests.fakes.opensearch.validation import matches_package_id, validate_package_id
+from tests.fakes.opensearch.validation import (
+    matches_package_id,
+    package_users,
+    validate_package_id,
+)
 
 __all__ = ["PackagesMixin"]
 
@@ -226,6 +230,24 @@ class PackagesMixin(OpenSearchStore):
             if package.deleting_until is not None and now >= package.deleting_until:
                 del self._packages[package.package_id]
 
+    def _op_UpdatePackageScope(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        # Model: UpdatePackageScope {PackageID, Operation, PackageUserList}, answered with the
+        # same three; ResourceNotFoundException for an unknown package.
+        self._advance()
+        package_id = params.get("PackageID")
+        validate_package_id(package_id)
+        package = self._require_package(str(package_id))
+        operation, users = package_users(params)
+        if package.aws_owned:  # Fake: only the owner shares a package (reference).
+            raise ApiError("ValidationException", f"Package {package_id} is owned by AWS")
+        if operation == "ADD":
+            package.allow_listed = sorted({*package.allow_listed, *users})
+        elif operation == "REMOVE":
+            package.allow_listed = [u for u in package.allow_listed if u not in users]
+        else:
+            package.allow_listed = sorted(set(users))
+        return {"PackageID": package_id, "Operation": operation, "PackageUserList": users}
+
     def _package_details(self, package: Package, now: float) -> dict[str, Any]:
         """Model: PackageDetails, the members the fake fills in."""
         status = package.status(now)
@@ -252,16 +274,19 @@ class PackagesMixin(OpenSearchStore):
                 f"Package {package.package_id} is in state {status}",
             )
             details["ErrorDetails"] = {"ErrorType": error_type, "ErrorMessage": message}
-        # Reference: PackageDetails.AvailablePluginProperties {Name, Version, ClassName,
-        # UncompressedSizeInBytes, ...} for plugins; the values are placeholders.
-        if package.package_type == "ZIP-PLUGIN":
-            details["AvailablePluginProperties"] = {
-                "Name": package.name,
-                "Description": f"Fake plugin {package.name}",
-                "Version": package.version,
-                "ClassName": "org.example.FakePlugin",
-                "UncompressedSizeInBytes": 1024,
-            }
+        # Model: PackageDetails.AvailablePluginProperties, for the available plugin version.
+        if package.plugin is not None:
+            details["AvailablePluginProperties"] = dict(package.plugin)
+        # Model: AvailablePackageConfiguration, PackageEncryptionOptions, PackageVendingOptions,
+        # AllowListedUserList (visible to the owner: every caller of the fake is the owner).
+        if package.configuration is not None:
+            details["AvailablePackageConfiguration"] = dict(package.configuration)
+        if package.encryption is not None:
+            details["PackageEncryptionOptions"] = dict(package.encryption)
+        if package.vending is not None:
+            details["PackageVendingOptions"] = dict(package.vending)
+        if package.allow_listed:
+            details["AllowListedUserList"] = list(package.allow_listed)
         return details
 
 

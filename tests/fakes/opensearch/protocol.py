@@ -65,6 +65,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("POST", r"^/2021-01-01/packages/describe$", "DescribePackages"),
         ("POST", r"^/2021-01-01/packages$", "CreatePackage"),
         ("POST", r"^/2021-01-01/packages/update$", "UpdatePackage"),
+        ("POST", r"^/2021-01-01/packages/updateScope$", "UpdatePackageScope"),
         ("DELETE", r"^/2021-01-01/packages/(?P<PackageID>[^/]+)$", "DeletePackage"),
         (
             "GET",

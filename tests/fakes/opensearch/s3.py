@@ -36,6 +36,10 @@ class S3Objects:
         """Imports of this object end in `status` with these ErrorDetails."""
         self._import_failures[(bucket, key)] = (status, error_type, message)
 
+    def body(self, source: Source) -> bytes:
+        """The object's bytes (read_source has checked it exists)."""
+        return self._objects[source]
+
     def scripted_failure(self, source: Source) -> tuple[str, str, str] | None:
         """(status, ErrorType, ErrorMessage) scripted for imports of `source`; None: success."""
         return self._import_failures.get(source)

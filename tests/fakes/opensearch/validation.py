@@ -30,9 +30,15 @@ _PACKAGE_ID_RE = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
 _ROLE_ARN_RE = re.compile(
     r"^arn:(aws|aws\-cn|aws\-us\-gov|aws\-iso|aws\-iso\-b):iam::[0-9]+:role/.*$"
 )
-# PackageName: the model says [a-z][a-z0-9\-]+, 3 to 256 characters; the service (and the SDKs that
-# check client-side) allow at most 28.
-_PACKAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9\-]{2,27}$")
+# Model: PackageName, [a-z][a-z0-9\-]+, 3 to 256 characters.
+_PACKAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9\-]{2,255}$")
+# Model: RequirementLevel; LicenseFilepath (at most 256, relative, no "..").
+_REQUIREMENT_LEVELS = ("REQUIRED", "OPTIONAL", "NONE")
+_LICENSE_FILEPATH_RE = re.compile(
+    r"^(?!.*\/\.{2,})(?!.*\.\.)[a-zA-Z0-9_.-]+(?:\/[a-zA-Z0-9_.-]+)*$"
+)
+# Model: PackageUser (UpdatePackageScope): a 12-digit account ID or GLOBAL.
+_PACKAGE_USER_RE = re.compile(r"^[0-9]{12}$|^GLOBAL$")
 # Model: EngineVersion.
 _ENGINE_VERSION_RE = re.compile(
     r"^Elasticsearch_[0-9]{1}\.[0-9]{1,2}$|^OpenSearch_[0-9]{1,2}\.[0-9]{1,2}$"
@@ -98,7 +104,7 @@ def new_package(params: dict[str, Any]) -> tuple[str, str, str | None]:
         raise ApiError(
             "ValidationException",
             f"1 validation error detected: Value '{name}' at 'packageName' failed to satisfy "
-            "constraint: Member must have length between 3 and 28 and match [a-z][a-z0-9\\-]+",
+            "constraint: Member must have length between 3 and 256 and match [a-z][a-z0-9\\-]+",
         )
     # Model: the PackageType enum.
     package_type = params.get("PackageType")
@@ -140,3 +146,59 @@ def commit_message(params: dict[str, Any]) -> str:
     if not isinstance(value, str) or len(value) > 160:
         raise ApiError("ValidationException", "CommitMessage must be at most 160 characters")
     return value
+
+
+def _invalid(member: str, value: Any, rule: str) -> ApiError:
+    return ApiError(
+        "ValidationException",
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
+        f"constraint: {rule}",
+    )
+
+
+def package_options(params: dict[str, Any], *, create: bool) -> dict[str, Any]:
+    """Model: CreatePackage/UpdatePackage's PackageConfiguration {LicenseRequirement,
+    ConfigurationRequirement (both required), LicenseFilepath, RequiresRestartForConfiguration
+    Update}, PackageEncryptionOptions {EncryptionEnabled (required), KmsKeyIdentifier 1-500}
+    and (CreatePackage only) PackageVendingOptions {VendingEnabled (required)}."""
+    options: dict[str, Any] = {}
+    configuration = params.get("PackageConfiguration")
+    if configuration is not None:
+        for member in ("LicenseRequirement", "ConfigurationRequirement"):
+            if configuration.get(member) not in _REQUIREMENT_LEVELS:
+                rule = f"Member must satisfy enum value set: {list(_REQUIREMENT_LEVELS)}"
+                raise _invalid(f"packageConfiguration.{member}", configuration.get(member), rule)
+        path = configuration.get("LicenseFilepath")
+        if path is not None and (len(path) > 256 or not _LICENSE_FILEPATH_RE.match(path)):
+            raise _invalid("packageConfiguration.licenseFilepath", path, "a relative path")
+        options["configuration"] = copy.deepcopy(configuration)
+    encryption = params.get("PackageEncryptionOptions")
+    if encryption is not None:
+        if not isinstance(encryption.get("EncryptionEnabled"), bool):
+            raise _invalid("packageEncryptionOptions.encryptionEnabled", None, "required")
+        key = encryption.get("KmsKeyIdentifier")
+        if key is not None and not 1 <= len(key) <= 500:
+            raise _invalid("packageEncryptionOptions.kmsKeyIdentifier", key, "length 1 to 500")
+        options["encryption"] = copy.deepcopy(encryption)
+    vending = params.get("PackageVendingOptions")
+    if vending is not None:
+        if not create:  # Model: UpdatePackageRequest has no PackageVendingOptions member.
+            raise _invalid("packageVendingOptions", vending, "not a member of UpdatePackage")
+        if not isinstance(vending.get("VendingEnabled"), bool):
+            raise _invalid("packageVendingOptions.vendingEnabled", None, "required")
+        options["vending"] = copy.deepcopy(vending)
+    return options
+
+
+def package_users(params: dict[str, Any]) -> tuple[str, list[str]]:
+    """Model: UpdatePackageScope's Operation (ADD|OVERRIDE|REMOVE) and PackageUserList."""
+    operation = params.get("Operation")
+    if operation not in ("ADD", "OVERRIDE", "REMOVE"):
+        raise _invalid("operation", operation, "Member must satisfy enum value set")
+    users = params.get("PackageUserList")
+    if not isinstance(users, list):
+        raise _invalid("packageUserList", users, "required")
+    for user in users:
+        if not isinstance(user, str) or not _PACKAGE_USER_RE.match(user):
+            raise _invalid("packageUserList.member", user, "^[0-9]{12}$|^GLOBAL$")
+    return operation, list(users)
