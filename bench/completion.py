@@ -154,6 +154,10 @@ class SimDomain:
         self.call("DescribePackages")
         return {pid: PackageAvailability(pid, "AVAILABLE") for pid in package_ids}
 
+    def change_progress(self, domain_name: str) -> None:
+        """Never asked: the simulated package is a dictionary, not a plugin (no blue/green)."""
+        self.call("DescribeDomainChangeProgress")
+
     def associate(
         self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool
     ) -> None:

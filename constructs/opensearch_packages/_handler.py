@@ -25,6 +25,7 @@ DOMAIN_ACTIONS = (
     "es:DissociatePackage",
     "es:ListPackagesForDomain",
     "es:DescribeDomain",
+    "es:DescribeDomainChangeProgress",
 )
 #: Actions without resource-level permissions.
 UNSCOPED_ACTIONS = ("es:DescribePackages",)

@@ -30,6 +30,7 @@ DOMAIN_ACTIONS = [
     "es:DissociatePackage",
     "es:ListPackagesForDomain",
     "es:DescribeDomain",
+    "es:DescribeDomainChangeProgress",
 ]
 
 

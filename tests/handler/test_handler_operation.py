@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
+from domain_packages_handler.associations import plan
 from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
+    ChangeProgress,
     DesiredPackage,
     Snapshot,
 )
@@ -52,6 +54,12 @@ class FakeService:
     batch_enabled: bool = True
     fail_dissociation: dict[str, ErrorDetails] = field(default_factory=dict)
     domain: str = "d"
+    #: Package type by ID (ZIP-PLUGIN changes run a blue/green); dictionaries by default.
+    types: dict[str, str] = field(default_factory=dict)
+    #: What DescribeDomainChangeProgress answers.
+    progress: ChangeProgress | None = None
+    #: Dissociations that never end (an index still uses the plugin).
+    stuck: set[str] = field(default_factory=set)
 
     def _check_domain(self, domain_name: str) -> None:
         assert domain_name == self.domain, f"called for domain {domain_name}, not {self.domain}"
@@ -68,6 +76,8 @@ class FakeService:
             if status is S.ASSOCIATING:
                 new = S.ASSOCIATION_FAILED if pid in self.fail else S.ACTIVE
                 self.entries[pid] = (new, self.clock.t)
+            elif status is S.DISSOCIATING and pid in self.stuck:
+                continue
             elif status is S.DISSOCIATING and pid in self.fail_dissociation:
                 self.entries[pid] = (S.DISSOCIATION_FAILED, self.clock.t)
             elif status is S.DISSOCIATING:
@@ -87,6 +97,7 @@ class FakeService:
                     status,
                     package_version="v1",
                     reference_path=f"analyzers/{pid}",
+                    package_type=self.types.get(pid, "TXT-DICTIONARY"),
                     error=self.fail.get(pid)
                     if status is S.ASSOCIATION_FAILED
                     else self.fail_dissociation.get(pid),
@@ -100,6 +111,12 @@ class FakeService:
         self.calls.append(("describe_domain", ()))
         self._raise_scripted("describe_domain")
         return DomainState(processing=self.clock.t < self.processing_until)
+
+    def change_progress(self, domain_name: str) -> ChangeProgress | None:
+        self._check_domain(domain_name)
+        self.calls.append(("change_progress", ()))
+        self._raise_scripted("change_progress")
+        return self.progress
 
     def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]:
         self.calls.append(("describe_packages", tuple(package_ids)))
@@ -522,3 +539,68 @@ def test_updates_and_deletes_answer_with_their_own_id() -> None:
     operation.on_physical_id = seen.append
     operation.run()
     assert seen == []
+
+
+PLUGIN_STAGES = ChangeProgress("PROCESSING", 2, 6, "Traffic routing on new nodes", 0.0)
+
+
+def test_a_plugins_blue_green_is_logged_with_each_poll(caplog: pytest.LogCaptureFixture) -> None:
+    operation, service, _ = make(Target("d", associate=(F1,)), types={"F1": "ZIP-PLUGIN"})
+    service.progress = PLUGIN_STAGES
+    caplog.set_level("INFO", logger="domain_packages")
+    operation.run()
+    assert service.count("change_progress") >= 3  # once per poll while the plugin installs
+    lines = [r.getMessage() for r in caplog.records if '"change_progress"' in r.getMessage()]
+    assert '"stage": "Traffic routing on new nodes", "percent": 33' in lines[0]
+
+
+def test_dictionaries_make_no_change_progress_calls() -> None:
+    operation, service, _ = make(Target("d", associate=(F1,)))
+    operation.run()
+    assert service.count("change_progress") == 0
+
+
+def test_change_progress_is_a_view_that_never_fails_the_operation() -> None:
+    denied = Rejected("DescribeDomainChangeProgress", "AccessDeniedException", "no")
+    operation, service, _ = make(
+        Target("d", associate=(F1,)),
+        types={"F1": "ZIP-PLUGIN"},
+        errors={"change_progress": [denied, denied]},
+    )
+    operation.run()
+    assert service.count("change_progress") >= 3
+
+
+def test_a_plugin_dissociation_that_does_not_move_fails_with_what_to_do() -> None:
+    operation, service, clock = make(
+        delete_target(plan_spec("F1")),
+        clock=SimClock(invocation_end=1e6),
+        types={"F1": "ZIP-PLUGIN"},
+        stuck={"F1"},
+    )
+    service.entries["F1"] = (S.ACTIVE, 0)
+    service.progress = ChangeProgress("PROCESSING", 1, 6, "Creating a new environment", 5.0)
+    with pytest.raises(OperationFailed) as failed:
+        operation.run()
+    reason = str(failed.value)
+    assert reason.startswith("dissociation failed on domain d: F1 DissociationStuck: ")
+    assert "'Creating a new environment' for 30 min" in reason
+    assert clock.t >= 5.0 + plan.STUCK_AFTER_SECONDS
+    assert clock.t < 5.0 + plan.STUCK_AFTER_SECONDS + 10
+
+
+def test_a_plugin_dissociation_that_moves_is_waited_for() -> None:
+    operation, service, clock = make(
+        delete_target(plan_spec("F1")),
+        clock=SimClock(invocation_end=1e6),
+        types={"F1": "ZIP-PLUGIN"},
+        duration=2400.0,
+    )
+    service.entries["F1"] = (S.ACTIVE, 0)
+
+    def moving() -> ChangeProgress:
+        return ChangeProgress("PROCESSING", 3, 6, "Deleting older resources", clock.t - 60)
+
+    service.change_progress = lambda domain_name: moving()  # type: ignore[method-assign]
+    assert operation.run() == {}
+    assert clock.t >= 2400.0

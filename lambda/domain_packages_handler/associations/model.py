@@ -56,6 +56,7 @@ class Association:
     key_store_access_enabled: bool | None = None
     key_access_role_arn: str | None = None
     error: ErrorDetails | None = None
+    package_type: str = ""
 
     def runs_other_version_than(self, desired: DesiredPackage) -> bool:
         """True when the stack asks for a specific version and the domain runs another."""
@@ -94,3 +95,21 @@ class Snapshot:
     def busy_with(self) -> list[Association]:
         """Associations in flight: the service runs one package change per domain at a time."""
         return [a for a in self.associations.values() if a.status in IN_FLIGHT]
+
+
+@dataclass(frozen=True)
+class ChangeProgress:
+    """The domain's configuration change in flight (DescribeDomainChangeProgress): for a plugin,
+    the blue/green deployment that installs or removes it."""
+
+    status: str
+    completed_stages: int
+    total_stages: int
+    #: The first stage not completed ("" once all are).
+    stage: str
+    #: When any stage last moved (epoch seconds).
+    last_moved: float
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.completed_stages // self.total_stages if self.total_stages else 0

@@ -16,13 +16,14 @@ from ..core.errors import (
     DomainNotFound,
     NotAssociated,
     Rejected,
+    ServiceError,
 )
 from ..core.logs import log_event
 from ..core.outcome import Done, Fail, Pending, Wait
 from ..core.package_status import PackageAvailability
 from ..core.waiting import OperationFailed, Retried, Waiting
 from . import plan
-from .model import DesiredPackage, Snapshot
+from .model import ChangeProgress, DesiredPackage, Snapshot
 from .ownership import already_there, failure_id
 from .plan import AssociationState, Submit
 from .target import Target
@@ -41,6 +42,8 @@ class AssociationService(Protocol):
     def describe_domain(self, domain_name: str) -> DomainState: ...
 
     def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]: ...
+
+    def change_progress(self, domain_name: str) -> ChangeProgress | None: ...
 
     def associate(
         self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool
@@ -91,14 +94,25 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             if isinstance(decision, Done):
                 return self.finished(plan.response_data(self.target, snapshot))
             if isinstance(decision, Fail):
-                log_event("failed", domain=self.domain, failures=decision.failures)
-                raise OperationFailed(
-                    reasons.package_failures(self.where, _action_of(decision), decision.failures)
-                )
+                raise self._failed(decision)
             if isinstance(decision, Wait):
+                now = self.runtime.now()
+                stuck = _blue_green(self.service, self.domain, self.state, snapshot, now)
+                if stuck is not None:
+                    raise self._failed(stuck)
                 self.poll_wait(decision.pending)
                 continue
             self._submit(decision, snapshot)
+
+    def _failed(self, decision: Fail) -> OperationFailed:
+        log_event("failed", domain=self.domain, failures=decision.failures)
+        action = _action_of(decision)
+        return OperationFailed(reasons.package_failures(self.where, action, decision.failures))
+
+    def _single_calls_from_now(self, reason: str) -> None:
+        """One package per call from now on (AssociatePackage / DissociatePackage)."""
+        log_event("single_calls", domain=self.domain, reason=reason)
+        self.remember(single_calls=True)
 
     def _answer_failures_with_what_to_keep(self) -> None:
         """A Create that fails answers with the packages the domain already had (ownership.py);
@@ -123,9 +137,8 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
         batch = not self.state.single_calls
         if batch and plan.is_resubmission(decision, self.state):
             # The batch call was accepted but the domain does not show its effect (a new
-            # version not applied): AssociatePackage is the documented way, use it from now on.
-            log_event("single_calls", domain=self.domain, reason="resubmission")
-            self.remember(single_calls=True)
+            # version not applied): AssociatePackage is the documented way.
+            self._single_calls_from_now("resubmission")
             return
         if not batch:
             decision = plan.next_single_call(decision, snapshot)
@@ -138,20 +151,18 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
                 return
             log_event("accepted", action=decision.action, domain=self.domain, packages=ids)
         except BatchUnsupported as error:
-            log_event("batch_unsupported", domain=self.domain, message=error.message)
-            self.remember(single_calls=True)
+            self._single_calls_from_now(f"batch unsupported: {error.message}")
             return
         except NotAssociated as error:
             # Gone already (or going): record it as asked and let the next listing confirm.
             log_event("not_associated", domain=self.domain, packages=ids, message=error.message)
             if len(decision.packages) > 1 and batch:
-                self.remember(single_calls=True)
+                self._single_calls_from_now("not associated")
                 return
         except AlreadyInDesiredState:
             if batch and plan.awaits_new_version(decision, snapshot):
                 # The batch call does not apply a new version here: AssociatePackage does.
-                log_event("single_calls", domain=self.domain, reason="already in desired state")
-                self.remember(single_calls=True)
+                self._single_calls_from_now("already in desired state")
                 return
             log_event("already_in_desired_state", domain=self.domain, packages=ids)
         except DomainNotFound as error:
@@ -167,42 +178,74 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
 
     def _ready_then_call(self, decision: Submit) -> bool:
         """Make the call once the domain and the packages are ready; False after waiting."""
-        ready = self._check_ready(decision)
+        ready = _readiness(self.service, self.domain, decision)
         if isinstance(ready, Fail):
-            raise OperationFailed(
-                reasons.package_failures(self.where, "association", ready.failures)
-            )
+            raise self._failed(ready)
         if isinstance(ready, Wait):
             self.poll_wait(ready.pending)
             return False
-        batch = not self.state.single_calls
-        log_event(
-            "call",
-            action=decision.action,
-            domain=self.domain,
-            packages=decision.package_ids,
-            batch=batch,
-        )
-        if decision.action == "associate":
-            self.service.associate(self.domain, decision.packages, batch=batch)
-        else:
-            self.service.dissociate(self.domain, decision.package_ids, batch=batch)
+        _call(self.service, self.domain, decision, batch=not self.state.single_calls)
         return True
 
-    def _check_ready(self, decision: Submit) -> Fail | Wait | None:
-        """The domain must not be processing; packages must have finished copying/validating."""
-        if self.service.describe_domain(self.domain).processing:
-            return Wait((Pending(f"domain {self.domain}", "Processing"),))
-        if decision.action != "associate":
-            return None
-        try:
-            availability = self.service.describe_packages(decision.package_ids)
-        except Rejected as error:
-            if error.code != "AccessDeniedException":
-                raise
-            # A role without es:DescribePackages: the association call judges the packages.
-            availability = {}
-        return plan.check_packages_ready(decision.package_ids, availability)
+
+def _call(service: AssociationService, domain: str, decision: Submit, *, batch: bool) -> None:
+    """AssociatePackage(s) or DissociatePackage(s), as `decision` says."""
+    ids = decision.package_ids
+    log_event("call", action=decision.action, domain=domain, packages=ids, batch=batch)
+    if decision.action == "associate":
+        service.associate(domain, decision.packages, batch=batch)
+    else:
+        service.dissociate(domain, ids, batch=batch)
+
+
+def _readiness(service: AssociationService, domain: str, decision: Submit) -> Fail | Wait | None:
+    """The domain must not be processing; packages must have finished copying/validating."""
+    if service.describe_domain(domain).processing:
+        return Wait((Pending(f"domain {domain}", "Processing"),))
+    if decision.action != "associate":
+        return None
+    return plan.check_packages_ready(
+        decision.package_ids, _availability(service, decision.package_ids)
+    )
+
+
+def _blue_green(
+    service: AssociationService,
+    domain: str,
+    state: AssociationState,
+    snapshot: Snapshot,
+    now: float,
+) -> Fail | None:
+    """While a plugin's blue/green runs: log its stage; a stuck dissociation is a failure."""
+    if not plan.blue_green_in_flight(snapshot):
+        return None
+    try:
+        progress = service.change_progress(domain)
+    except ServiceError as error:  # a view only: never fails the operation
+        log_event("change_progress_unavailable", domain=domain, code=error.code)
+        return None
+    if progress is None:
+        return None
+    log_event(
+        "change_progress",
+        domain=domain,
+        status=progress.status,
+        stage=progress.stage,
+        percent=progress.percent,
+    )
+    return plan.stuck_dissociation(snapshot, state, progress, now)
+
+
+def _availability(
+    service: AssociationService, package_ids: tuple[str, ...]
+) -> dict[str, PackageAvailability]:
+    """DescribePackages; a role without es:DescribePackages leaves it to the association call."""
+    try:
+        return service.describe_packages(package_ids)
+    except Rejected as error:
+        if error.code != "AccessDeniedException":
+            raise
+        return {}
 
 
 def _action_of(decision: Fail) -> str:

@@ -12,12 +12,14 @@ from typing import Any, Literal
 
 from ..core.outcome import Done, Fail, PackageFailure, Pending, Wait
 from ..core.package_status import PACKAGE_PREPARING, PACKAGE_UNUSABLE, PackageAvailability
-from .model import Association, AssociationStatus, DesiredPackage, Snapshot
+from .model import Association, AssociationStatus, ChangeProgress, DesiredPackage, Snapshot
 from .target import Target
 
 ACTIVE = AssociationStatus.ACTIVE
 # A package the service accepted but still does not list after this long was lost: ask again.
 RESUBMIT_AFTER_SECONDS = 60.0
+# A plugin's dissociation whose blue/green has not moved for this long is stuck.
+STUCK_AFTER_SECONDS = 1800.0
 # Package statuses of a failed CreatePackage/UpdatePackage import.
 IMPORT_FAILED = frozenset({"COPY_FAILED", "VALIDATION_FAILED"})
 
@@ -250,6 +252,42 @@ def _unusable(package: PackageAvailability) -> PackageFailure:
         )
         return replace(failure, error_message=failure.error_message + note)
     return failure
+
+
+def blue_green_in_flight(snapshot: Snapshot) -> bool:
+    """A plugin is being installed or removed: the domain runs a blue/green deployment."""
+    return any(a.package_type == "ZIP-PLUGIN" for a in snapshot.busy_with())
+
+
+def stuck_dissociation(
+    snapshot: Snapshot, state: AssociationState, progress: ChangeProgress, now: float
+) -> Fail | None:
+    """A plugin this operation dissociates whose blue/green has not moved for STUCK_AFTER: the
+    service cannot remove a plugin that an index still uses, and the domain stays processing.
+    Failing says what to do instead of spinning to the deadline."""
+    if now - progress.last_moved < STUCK_AFTER_SECONDS:
+        return None
+    stuck = [
+        a
+        for a in snapshot.busy_with()
+        if a.status is AssociationStatus.DISSOCIATING
+        and a.package_type == "ZIP-PLUGIN"
+        and a.package_id in state.dissociate_submitted
+    ]
+    if not stuck:
+        return None
+    minutes = int((now - progress.last_moved) // 60)
+    message = (
+        f"the domain's blue/green has not moved past '{progress.stage or progress.status}' for "
+        f"{minutes} min; an index probably still uses the plugin: close or delete the indices "
+        "that use it (or reindex without it), or keep the plugin declared"
+    )
+    return Fail(
+        tuple(
+            PackageFailure(a.package_id, "DISSOCIATION_FAILED", "DissociationStuck", message)
+            for a in stuck
+        )
+    )
 
 
 def is_resubmission(submit: Submit, state: AssociationState) -> bool:

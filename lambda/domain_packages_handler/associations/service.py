@@ -12,7 +12,7 @@ from typing import Any
 from ..core.adapter import OpenSearchCalls, error_details
 from ..core.errors import NotAssociated
 from ..core.package_status import PackageAvailability
-from .model import Association, AssociationStatus, DesiredPackage, Snapshot
+from .model import Association, AssociationStatus, ChangeProgress, DesiredPackage, Snapshot
 from .operation import DomainState
 
 
@@ -33,6 +33,30 @@ def association_from_api(raw: Mapping[str, Any]) -> Association | None:
         key_store_access_enabled=key_store.get("KeyStoreAccessEnabled"),
         key_access_role_arn=key_store.get("KeyAccessRoleArn"),
         error=error_details(raw.get("ErrorDetails")),
+        package_type=str(raw.get("PackageType") or ""),
+    )
+
+
+def _epoch(value: Any) -> float:
+    """A timestamp as botocore parses it (datetime) or as a number."""
+    return float(value.timestamp()) if hasattr(value, "timestamp") else float(value or 0)
+
+
+def progress_from_api(raw: Mapping[str, Any]) -> ChangeProgress | None:
+    """ChangeProgressStatus {Status, TotalNumberOfStages, ChangeProgressStages [{Name, Status,
+    LastUpdated}], StartTime}; None when the domain reports no change."""
+    if not raw.get("Status"):
+        return None
+    stages = list(raw.get("ChangeProgressStages") or [])
+    done = [s for s in stages if s.get("Status") == "COMPLETED"]
+    current = next((s for s in stages if s.get("Status") != "COMPLETED"), None)
+    moments = [_epoch(s.get("LastUpdated")) for s in stages if s.get("LastUpdated")]
+    return ChangeProgress(
+        status=str(raw["Status"]),
+        completed_stages=len(done),
+        total_stages=int(raw.get("TotalNumberOfStages") or len(stages)),
+        stage=str(current.get("Name") or "") if current else "",
+        last_moved=max(moments, default=_epoch(raw.get("StartTime"))),
     )
 
 
@@ -70,6 +94,11 @@ class OpenSearchAssociations:
         return DomainState(
             processing=bool(status.get("Processing")) or bool(status.get("UpgradeProcessing"))
         )
+
+    def change_progress(self, domain_name: str) -> ChangeProgress | None:
+        """The domain's latest configuration change (None when it reports none)."""
+        answer = self._calls.call("DescribeDomainChangeProgress", DomainName=domain_name)
+        return progress_from_api(answer.get("ChangeProgressStatus") or {})
 
     def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]:
         return self._calls.describe_packages(package_ids)

@@ -70,18 +70,34 @@ class PackageOperation(Waiting[PackageState], advice=_ADVICE):
     def where(self) -> str:
         return f"package {self.spec.name}"
 
-    def _update_unless_busy(self, package_id: str) -> PackageAvailability:
-        """UpdatePackage; refused because an outside update started meanwhile (the package is
-        copying or validating again), it is retried once that import ends."""
-        try:
-            return self.store.update_package(package_id, self.spec, self._description)
-        except Rejected as error:
-            if error.code != "ValidationException":
-                raise
-            now = self.store.find_package(package_id)
-            if now is not None and now.status in PACKAGE_PREPARING:
-                raise Retryable(error.operation, error.code, error.message) from error
-            raise
+    def _await_available(
+        self,
+        package_id: str,
+        previous: str | None,
+        submitted: PackageAvailability | None = None,
+        *,
+        must_exist: bool = False,
+    ) -> dict[str, str]:
+        """Poll until AVAILABLE on a new version. `submitted` is what CreatePackage or
+        UpdatePackage just answered: the import has only started, so the first look waits.
+        `must_exist`: the package existed before, so not finding it is final (a package just
+        created may take a moment to be described)."""
+        self.poll.reset()
+        if submitted is not None:
+            self.poll_wait((Pending(package_id, submitted.status or "submitted"),))
+        while True:
+            package = self._describe(package_id)
+            if package is None and must_exist:
+                raise OperationFailed(self._gone(package_id))
+            decision = plan.available_decision(package, previous)
+            if isinstance(decision, Done) and package is not None:
+                return self.finished(plan.package_data(package))
+            if isinstance(decision, Fail):
+                raise OperationFailed(
+                    reasons.package_import_failed(self.where, decision.failures[0])
+                )
+            if not isinstance(decision, Done):
+                self.poll_wait(decision.pending)
 
     def _gone(self, package_id: str) -> str:
         return (
@@ -103,7 +119,9 @@ class PackageImport(PackageOperation):
         data = self._converge()
         old = self.old_spec
         in_place = old is not None and change_kind(old, self.spec) != "replace"
-        change = plan.scope_change(old.scope if old is not None and in_place else (), self.spec.scope)
+        change = plan.scope_change(
+            old.scope if old is not None and in_place else (), self.spec.scope
+        )
         if change is not None:
             operation, users = change
             log_event("share", package=self.spec.name, operation=operation, users=users)
@@ -200,34 +218,18 @@ class PackageImport(PackageOperation):
             package_id, previous=self.state.previous_version, submitted=updated, must_exist=True
         )
 
-    def _await_available(
-        self,
-        package_id: str,
-        previous: str | None,
-        submitted: PackageAvailability | None = None,
-        *,
-        must_exist: bool = False,
-    ) -> dict[str, str]:
-        """Poll until AVAILABLE on a new version. `submitted` is what CreatePackage or
-        UpdatePackage just answered: the import has only started, so the first look waits.
-        `must_exist`: the package existed before, so not finding it is final (a package just
-        created may take a moment to be described)."""
-        self.poll.reset()
-        if submitted is not None:
-            self.poll_wait((Pending(package_id, submitted.status or "submitted"),))
-        while True:
-            package = self._describe(package_id)
-            if package is None and must_exist:
-                raise OperationFailed(self._gone(package_id))
-            decision = plan.available_decision(package, previous)
-            if isinstance(decision, Done) and package is not None:
-                return self.finished(plan.package_data(package))
-            if isinstance(decision, Fail):
-                raise OperationFailed(
-                    reasons.package_import_failed(self.where, decision.failures[0])
-                )
-            if not isinstance(decision, Done):
-                self.poll_wait(decision.pending)
+    def _update_unless_busy(self, package_id: str) -> PackageAvailability:
+        """UpdatePackage; refused because an outside update started meanwhile (the package is
+        copying or validating again), it is retried once that import ends."""
+        try:
+            return self.store.update_package(package_id, self.spec, self._description)
+        except Rejected as error:
+            if error.code != "ValidationException":
+                raise
+            now = self.store.find_package(package_id)
+            if now is not None and now.status in PACKAGE_PREPARING:
+                raise Retryable(error.operation, error.code, error.message) from error
+            raise
 
 
 @dataclass
