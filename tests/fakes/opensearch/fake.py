@@ -10,16 +10,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from tests.fakes.opensearch.associations import AssociationsMixin
-from tests.fakes.opensearch.imports import PackageImportsMixin
 from tests.fakes.opensearch.model import Domain, Failure, FaultKind, Package, Record
 from tests.fakes.opensearch.protocol import ProtocolMixin
 from tests.fakes.opensearch.s3 import S3Objects
+from tests.fakes.opensearch.upgrades import UpgradesMixin
 
 __all__ = ["FakeOpenSearch"]
 
 
-class FakeOpenSearch(ProtocolMixin, AssociationsMixin, PackageImportsMixin):
+class FakeOpenSearch(ProtocolMixin, UpgradesMixin):
     """Fake OpenSearch Service endpoint; seed it, point boto3 at `endpoint_url`, assert on `calls`.
 
     Time: every lifecycle is measured with `clock` (default `time.monotonic`); pass a

@@ -72,8 +72,14 @@ class PackageImportsMixin(PackagesMixin):
         package_description = description(params)
         options = package_options(params, create=True)
         source = self._s3.read_source(params)
-        # Model: CreatePackage lists ResourceAlreadyExistsException; package names are unique.
-        if any(p.name == name for p in self._packages.values()):
+        # Model: CreatePackage lists ResourceAlreadyExistsException; package names are unique,
+        # except that a ZIP-PLUGIN is made again for each engine version under the same name
+        # (guide: custom-plugins, upgrading a domain with custom plugins).
+        if any(
+            p.name == name
+            and (package_type != "ZIP-PLUGIN" or p.engine_version == engine_version)
+            for p in self._packages.values()
+        ):
             raise ApiError("ResourceAlreadyExistsException", f"Package {name} already exists")
         # Reference (service quotas): 25 custom packages per Region; AWS-owned ones don't count.
         custom = [p for p in self._packages.values() if not p.aws_owned]
