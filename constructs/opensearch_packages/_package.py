@@ -19,6 +19,7 @@ from opensearch_packages._validation import (
     PACKAGE_NAME_MAX_LENGTH,
     PACKAGE_TYPES,
     check_package_name,
+    check_removal_policy,
     check_timeout,
     is_literal,
 )
@@ -62,7 +63,8 @@ class Package(Construct):
         engine version gets a new name and CloudFormation replaces the package.
     :param engine_version: For a ZIP-PLUGIN (required there, not allowed otherwise): the engine
         version the plugin is built for, e.g. ``OpenSearch_2.19``.
-    :param description: The package's description, at most 1,024 characters. Default: none.
+    :param description: The package's description, at most 989 characters (the service's
+        1,024 less the handler's 35-character ownership mark). Default: none.
     :param removal_policy: ``RemovalPolicy.DESTROY`` (default) deletes the package when it is
         removed from the stack or replaced; the deletion fails, naming the domains, while a
         domain still uses the package. ``RemovalPolicy.RETAIN`` keeps it (CloudFormation's
@@ -90,7 +92,9 @@ class Package(Construct):
         if package_name is not None:
             check_package_name(package_name)
         _check_description(owner, description)
-        removal = _removal_policy(owner, removal_policy)
+        removal = check_removal_policy(
+            owner, removal_policy, "delete the package once no domain uses it", "keep it"
+        )
         timeout_seconds = check_timeout(owner, timeout)
 
         super().__init__(scope, id)
@@ -251,17 +255,7 @@ def _check_description(owner: str, description: object) -> None:
         )
     if is_literal(description) and len(description) > MAX_DESCRIPTION_LENGTH:
         raise ValueError(
-            f"{owner}: description is {len(description)} characters long; the service allows "
-            f"at most {MAX_DESCRIPTION_LENGTH}"
+            f"{owner}: description is {len(description)} characters long; use at most "
+            f"{MAX_DESCRIPTION_LENGTH} (the service allows 1,024, and the handler appends a "
+            "35-character ownership mark)"
         )
-
-
-def _removal_policy(owner: str, policy: RemovalPolicy | None) -> RemovalPolicy:
-    if policy is None:
-        return RemovalPolicy.DESTROY
-    if policy not in (RemovalPolicy.DESTROY, RemovalPolicy.RETAIN):
-        raise ValueError(
-            f"{owner}: removal_policy {policy!r} is not supported; use RemovalPolicy.DESTROY "
-            "(delete the package once no domain uses it) or RemovalPolicy.RETAIN (keep it)"
-        )
-    return policy

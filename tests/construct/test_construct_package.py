@@ -126,8 +126,13 @@ def test_package_name_token_is_not_checked(stack: cdk.Stack) -> None:
 
 
 def test_description(stack: cdk.Stack) -> None:
-    with pytest.raises(ValueError, match=r"description is 1025 characters long; .* at most 1024"):
-        package(stack, location(), description="x" * 1025)
+    with pytest.raises(
+        ValueError,
+        match=r"description is 990 characters long; use at most 989 \(the service allows",
+    ):
+        package(stack, location(), description="x" * 990)
+    longest = package(stack, location(), id="Longest", description="x" * 989)
+    assert longest.resource is not None  # 989 + the handler's 35-character mark = 1024
     with pytest.raises(TypeError, match=r"description 5 is a int; expected a string"):
         package(stack, location(), description=5)
 
