@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_s3 as s3
@@ -13,12 +13,14 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from opensearch_packages._handler import DomainPackagesHandler
+from opensearch_packages._ipackage import alias_of
+from opensearch_packages._reference import ReferencedPackage
 from opensearch_packages._validation import (
     ENGINE_VERSION_PATTERN,
     MAX_DESCRIPTION_LENGTH,
     PACKAGE_NAME_MAX_LENGTH,
-    PACKAGE_TYPES,
     check_package_name,
+    check_package_type,
     check_removal_policy,
     check_timeout,
     is_literal,
@@ -27,9 +29,11 @@ from opensearch_packages._validation import (
 #: CloudFormation resource type of the custom resource.
 RESOURCE_TYPE = "Custom::OpenSearchPackage"
 DEFAULT_PACKAGE_TYPE = "TXT-DICTIONARY"
-#: Hex digits of the hash in a derived package name, and in the alias DomainPackages uses.
+if TYPE_CHECKING:
+    from opensearch_packages._ipackage import IPackage
+
+#: Hex digits of the hash in a derived package name.
 _HASH_LENGTH = 8
-_ALIAS_LENGTH = 8
 
 
 class Package(Construct):
@@ -42,7 +46,8 @@ class Package(Construct):
     once no domain uses it. Validation failures fail the deployment with the service's reason.
 
     Give the ``Package`` itself to ``DomainPackages``: a new package version then makes the
-    domain apply it (re-association) in the same deployment.
+    domain apply it (re-association) in the same deployment. For a package made elsewhere, use
+    ``Package.from_package_id`` instead: the stack then references it, never owns it.
 
     Example::
 
@@ -108,7 +113,7 @@ class Package(Construct):
         self.package_name = package_name or derive_package_name(
             id, self.node.path, package_type, engine_version
         )
-        self._alias = hashlib.sha256(self.node.path.encode()).hexdigest()[:_ALIAS_LENGTH]
+        self._alias = alias_of(self.node.path)
 
         handler = DomainPackagesHandler.of(self)
         #: The asset holding a local ``source`` file (None for an S3 ``source``).
@@ -153,6 +158,27 @@ class Package(Construct):
             properties=properties,
             removal_policy=removal,
         )
+
+    @classmethod
+    def from_package_id(cls, scope: Construct, id: str, package_id: str) -> IPackage:
+        """Reference an existing package (made by hand, by another stack, by Terraform) by its
+        ID, ``F…``, ``G…`` or ``pkg-…`` (checked unless a token). The stack never updates or
+        deletes it: no resource, no package-management permission."""
+        return ReferencedPackage(scope, id, package_id, None, None)
+
+    @classmethod
+    def from_package_attributes(
+        cls,
+        scope: Construct,
+        id: str,
+        *,
+        package_id: str,
+        package_name: str | None = None,
+        package_type: str | None = None,
+    ) -> IPackage:
+        """Like ``from_package_id``, also recording the package's name and type (checked when
+        given; for reference only, nothing is looked up). Default: both unknown (``None``)."""
+        return ReferencedPackage(scope, id, package_id, package_name, package_type)
 
     @property
     def package_id(self) -> str:
@@ -217,10 +243,7 @@ def _check_source(owner: str, source: object) -> None:
 
 
 def _check_type_and_engine(owner: str, package_type: object, engine_version: object) -> None:
-    if package_type not in PACKAGE_TYPES:
-        raise ValueError(
-            f"{owner}: package_type {package_type!r} is not one of {', '.join(PACKAGE_TYPES)}"
-        )
+    check_package_type(owner, package_type)
     if engine_version is None:
         if package_type == "ZIP-PLUGIN":
             raise ValueError(

@@ -59,6 +59,15 @@ def check_package_id(value: object, what: str = "package ID") -> str:
     return value
 
 
+def check_package_type(owner: str, value: object) -> str:
+    """Return ``value`` if it is one of ``PACKAGE_TYPES``, else raise."""
+    if value not in PACKAGE_TYPES:
+        raise ValueError(
+            f"{owner}: package_type {value!r} is not one of {', '.join(PACKAGE_TYPES)}"
+        )
+    return str(value)
+
+
 def check_domain_name(value: object) -> str:
     """Return ``value`` if it is a valid domain name (or a token), else raise."""
     return _check_name(value, "domain_name", "domain name", "my-domain")
