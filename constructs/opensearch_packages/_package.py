@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
@@ -70,6 +71,12 @@ class Package(Construct):
         version the plugin is built for, e.g. ``OpenSearch_2.19``.
     :param description: The package's description, at most 989 characters (the service's
         1,024 less the handler's 35-character ownership mark). Default: none.
+    :param source_key: For an S3 ``source`` encrypted with a customer managed KMS key (SSE-KMS):
+        the key. The service reads the object with the handler's permissions, so the handler is
+        granted ``kms:Decrypt`` on this key; a key in another stack or account must also allow
+        it in its key policy. Default: none, the object is not encrypted with a customer managed
+        key (SSE-S3, or the AWS managed key ``aws/s3``). A local ``source`` needs none: its asset
+        bucket's key is allowed through S3 for that object only.
     :param removal_policy: ``RemovalPolicy.DESTROY`` (default) deletes the package when it is
         removed from the stack or replaced; the deletion fails, naming the domains, while a
         domain still uses the package. ``RemovalPolicy.RETAIN`` keeps it (CloudFormation's
@@ -88,11 +95,12 @@ class Package(Construct):
         package_name: str | None = None,
         engine_version: str | None = None,
         description: str | None = None,
+        source_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy | None = None,
         timeout: Duration | None = None,
     ) -> None:
         owner = f"Package {id!r}"
-        _check_source(owner, source)
+        _check_source(owner, source, source_key)
         _check_type_and_engine(owner, package_type, engine_version)
         if package_name is not None:
             check_package_name(package_name)
@@ -123,6 +131,7 @@ class Package(Construct):
             bucket_name = self.asset.s3_bucket_name
             object_key = self.asset.s3_object_key
             object_arn = self.asset.bucket.arn_for_objects(object_key)
+            handler.allow_decrypt_via_s3(self.asset.bucket.bucket_arn, object_arn)
         else:
             bucket_name = source.bucket_name
             object_key = source.object_key
@@ -136,6 +145,8 @@ class Package(Construct):
             )
         handler.allow_package_management()
         handler.allow_read_object(object_arn)
+        if source_key is not None:
+            handler.allow_decrypt(source_key)
         #: Where the package is created from: the asset's bucket and key, or the given object.
         self.source_location = s3.Location(bucket_name=bucket_name, object_key=object_key)
 
@@ -215,7 +226,18 @@ def derive_package_name(
     return f"{prefix}-{digest}"
 
 
-def _check_source(owner: str, source: object) -> None:
+def _check_source(owner: str, source: object, source_key: object) -> None:
+    if isinstance(source, str) and source_key is not None:
+        raise ValueError(
+            f"{owner}: source_key is for an aws_s3.Location source; drop it for the local file "
+            f"{source!r}: its CDK asset bucket's key is already allowed, through S3, for that "
+            "file only"
+        )
+    if source_key is not None and not hasattr(source_key, "grant_decrypt"):
+        raise TypeError(
+            f"{owner}: source_key {source_key!r} is a {type(source_key).__name__}; expected an "
+            "aws_kms.IKey, e.g. aws_kms.Key.from_key_arn(self, 'SourceKey', '<key ARN>')"
+        )
     if isinstance(source, str):
         if not os.path.isfile(source):
             what = "a directory" if os.path.isdir(source) else "not found"
