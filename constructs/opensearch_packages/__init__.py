@@ -2,6 +2,8 @@
 
 ``Package`` makes a package (a synonym dictionary, a plugin, its licence or config) from a file
 in the repository or in S3, and keeps it up to date: new content, new package version.
+``Package.from_package_id`` references a package made elsewhere (an ``IPackage``, as is a
+``Package``): the stack associates it but never updates or deletes it.
 
 ``DomainPackages`` associates a list of packages with a domain in one batch, waits until every
 package is ACTIVE (on the latest version of a ``Package``), applies changes on stack updates and
@@ -10,6 +12,7 @@ dissociates them on delete, failing with the service's own error reasons.
 
 from opensearch_packages._association import PackageAssociation
 from opensearch_packages._domain_packages import DomainPackages
+from opensearch_packages._ipackage import IPackage
 from opensearch_packages._package import Package
 
-__all__ = ["DomainPackages", "Package", "PackageAssociation"]
+__all__ = ["DomainPackages", "IPackage", "Package", "PackageAssociation"]

@@ -7,34 +7,20 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_iam as iam
 
-from opensearch_packages._package import Package
+from opensearch_packages._ipackage import IPackage, package_key, package_label
 from opensearch_packages._validation import check_package_id
 
-#: A package as ``DomainPackages`` accepts it: its ID, or the ``Package`` construct that makes it.
-PackageRef = str | Package
-
-
-def package_key(package: PackageRef) -> str:
-    """The package's identity at synth time: its ID, or its ``Package`` construct's path."""
-    return package if isinstance(package, str) else f"Package {package.node.path}"
-
-
-def package_label(package: PackageRef) -> str:
-    """How error messages name the package."""
-    return repr(package) if isinstance(package, str) else f"Package {package.node.path!r}"
-
-
-def package_id_of(package: PackageRef) -> str:
-    """The package ID, a token for a ``Package``."""
-    return package if isinstance(package, str) else package.package_id
+#: A package as ``DomainPackages`` accepts it: its ID, a ``Package`` construct that makes it, or
+#: a reference to a package made elsewhere (``Package.from_package_id``).
+PackageRef = str | IPackage
 
 
 @dataclass(frozen=True)
 class PackageAssociation:
     """A package to associate with a domain, with its association options.
 
-    Immutable. A plain package-ID string or a ``Package`` given to ``DomainPackages`` is the same
-    as ``PackageAssociation(package_id)``.
+    Immutable. A plain package-ID string or an ``IPackage`` given to ``DomainPackages`` is the
+    same as ``PackageAssociation(package_id)``.
 
     Example::
 
@@ -46,11 +32,13 @@ class PackageAssociation:
             key_access_role=role,
         )
         PackageAssociation(config, prerequisites=[plugin])  # Package constructs
+        PackageAssociation(Package.from_package_id(self, "Plugin", "F222222222"))
 
     :param package_id: The package: its ID, ``F…`` (custom package), ``G…`` (AWS-provided
-        package) or ``pkg-…``, as ``aws opensearch describe-packages`` shows it; or a
-        ``Package`` construct, whose new versions the domain then applies.
-    :param prerequisites: Packages this one requires (IDs or ``Package`` constructs; for a
+        package) or ``pkg-…``, as ``aws opensearch describe-packages`` shows it; a ``Package``
+        construct, whose new versions the domain then applies; or a package referenced with
+        ``Package.from_package_id``, which the stack never updates or deletes.
+    :param prerequisites: Packages this one requires (IDs or ``IPackage`` objects; for a
         PACKAGE-CONFIG or PACKAGE-LICENSE package: the plugin it belongs to). They are associated
         in the same call, so list them in the same ``DomainPackages`` unless they are already
         associated. Default: no prerequisites.
@@ -68,7 +56,7 @@ class PackageAssociation:
     key_access_role: iam.IRole | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.package_id, Package):
+        if not isinstance(self.package_id, IPackage):
             check_package_id(self.package_id)
         label = package_label(self.package_id)
         if isinstance(self.prerequisites, str):
@@ -76,7 +64,7 @@ class PackageAssociation:
                 f"prerequisites of package {label} is the string {self.prerequisites!r}; "
                 f"expected a list of package IDs, e.g. [{self.prerequisites!r}]"
             )
-        if isinstance(self.prerequisites, Package):
+        if isinstance(self.prerequisites, IPackage):
             raise TypeError(
                 f"prerequisites of package {label} is a single "
                 f"{package_label(self.prerequisites)}; expected a list, e.g. [plugin]"
@@ -84,7 +72,7 @@ class PackageAssociation:
         prerequisites = tuple(self.prerequisites)
         seen: set[str] = set()
         for prerequisite in prerequisites:
-            if not isinstance(prerequisite, Package):
+            if not isinstance(prerequisite, IPackage):
                 check_package_id(prerequisite, f"prerequisite of package {label}")
             key = package_key(prerequisite)
             if key in seen:

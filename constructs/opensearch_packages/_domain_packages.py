@@ -5,24 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import CfnResource, CustomResource, Duration, Stack
+from aws_cdk import CfnResource, CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_opensearchservice as opensearch
 from constructs import Construct
 
-from opensearch_packages._association import (
-    PackageAssociation,
+from opensearch_packages._association import PackageAssociation
+from opensearch_packages._handler import DomainPackagesHandler
+from opensearch_packages._ipackage import (
+    IPackage,
+    attribute_key,
     package_id_of,
     package_key,
     package_label,
 )
-from opensearch_packages._handler import DomainPackagesHandler
-from opensearch_packages._package import Package
 from opensearch_packages._validation import (
     MAX_PACKAGES_PER_DOMAIN,
     check_domain_name,
+    check_removal_policy,
     check_timeout,
     find_prerequisite_cycle,
+    is_literal,
 )
 
 #: CloudFormation resource type of the custom resource.
@@ -39,7 +42,8 @@ class DomainPackages(Construct):
 
     Packages made by a ``Package`` construct carry their version: when the package gets a new
     version (new file content), the update associates it again and waits until the domain runs
-    that version.
+    that version. A package made elsewhere, referenced with ``Package.from_package_id``, is
+    associated like its ID: the stack never updates or deletes the package itself.
 
     One Lambda function per stack serves every ``DomainPackages`` and ``Package`` of that stack.
 
@@ -61,8 +65,13 @@ class DomainPackages(Construct):
         ``domain_name``.
     :param domain_name: The name of the domain, for a domain not defined as an ``IDomain``.
         Default: none, use ``domain``.
-    :param packages: The packages to associate, in order: package IDs, ``Package`` constructs or
+    :param packages: The packages to associate, in order: package IDs, ``IPackage`` objects
+        (``Package`` constructs or ``Package.from_package_id`` references) or
         ``PackageAssociation`` objects; 1 to 20 (the service's per-domain quota), each once.
+    :param removal_policy: ``RemovalPolicy.DESTROY`` (default) dissociates the packages when the
+        resource is deleted (removed from the stack, replaced, or the stack destroyed).
+        ``RemovalPolicy.RETAIN`` leaves them associated (CloudFormation's ``DeletionPolicy`` and
+        ``UpdateReplacePolicy`` ``Retain``).
     :param timeout: The longest one create, update or delete may wait for the service. Also the
         custom resource's ``ServiceTimeout``. At most 1 hour, CloudFormation's limit; plugins
         can take tens of minutes (blue/green deployment). Default: 1 hour.
@@ -75,8 +84,9 @@ class DomainPackages(Construct):
         *,
         domain: opensearch.IDomain | None = None,
         domain_name: str | None = None,
-        packages: Sequence[str | Package | PackageAssociation],
+        packages: Sequence[str | IPackage | PackageAssociation],
         timeout: Duration | None = None,
+        removal_policy: RemovalPolicy | None = None,
     ) -> None:
         if (domain is None) == (domain_name is None):
             given = "both" if domain is not None else "neither"
@@ -93,6 +103,12 @@ class DomainPackages(Construct):
             check_domain_name(domain_name)
         normalised = _normalise_packages(id, packages)
         timeout_seconds = check_timeout(f"DomainPackages {id!r}", timeout)
+        removal = check_removal_policy(
+            f"DomainPackages {id!r}",
+            removal_policy,
+            "dissociate the packages on delete",
+            "leave them associated",
+        )
 
         super().__init__(scope, id)
         self._packages = normalised
@@ -123,6 +139,7 @@ class DomainPackages(Construct):
                 "Packages": [_package_property(p) for p in normalised],
                 "TimeoutSeconds": timeout_seconds,
             },
+            removal_policy=removal,
         )
         if domain is not None:
             _depend_on_domain(self._resource, domain)
@@ -134,7 +151,7 @@ class DomainPackages(Construct):
 
     @property
     def packages(self) -> tuple[PackageAssociation, ...]:
-        """The packages, in declaration order, package-ID strings and ``Package`` constructs
+        """The packages, in declaration order, package-ID strings and ``IPackage`` objects
         turned into ``PackageAssociation`` objects."""
         return self._packages
 
@@ -148,30 +165,30 @@ class DomainPackages(Construct):
         """The handler function, shared by every ``DomainPackages`` in the stack."""
         return self._function
 
-    def reference_path(self, package: str | Package) -> str:
+    def reference_path(self, package: str | IPackage) -> str:
         """The package's path on the domain's nodes (a token), e.g. for a TXT-DICTIONARY the
         ``synonyms_path`` to use in index settings.
 
-        :param package: One of the package IDs or ``Package`` constructs given to this construct.
+        :param package: One of the package IDs or ``IPackage`` objects given to this construct.
         :raises ValueError: if ``package`` is not one of them.
         """
         return self._resource.get_att_string(f"ReferencePath.{self._attribute_key(package)}")
 
-    def package_version(self, package: str | Package) -> str:
+    def package_version(self, package: str | IPackage) -> str:
         """The version of the package the domain runs (a token), once the operation is done.
 
-        :param package: One of the package IDs or ``Package`` constructs given to this construct.
+        :param package: One of the package IDs or ``IPackage`` objects given to this construct.
         :raises ValueError: if ``package`` is not one of them.
         """
         return self._resource.get_att_string(f"PackageVersion.{self._attribute_key(package)}")
 
-    def _attribute_key(self, package: str | Package) -> str:
-        """The package's key in the attribute names: its ID, or for a ``Package`` (whose ID is
-        known only at deploy time) its alias, which the handler also keys the attributes by."""
-        if not isinstance(package, str | Package):
+    def _attribute_key(self, package: str | IPackage) -> str:
+        """The package's key in the attribute names: its ID, or for an ``IPackage`` whose ID is
+        known only at deploy time its alias, which the handler also keys the attributes by."""
+        if not isinstance(package, str | IPackage):
             raise TypeError(
                 f"package {package!r} is a {type(package).__name__}; expected a package-ID "
-                "string or a Package"
+                "string or an IPackage (a Package, or Package.from_package_id)"
             )
         keys = [package_key(p.package_id) for p in self._packages]
         if package_key(package) not in keys:
@@ -180,13 +197,13 @@ class DomainPackages(Construct):
                 f"package {package_label(package)} is not among the packages of DomainPackages "
                 f"{self.node.path!r}; its packages are: {labels}"
             )
-        return package if isinstance(package, str) else package.alias
+        return attribute_key(package)
 
 
 def _normalise_packages(
-    id: str, packages: Sequence[str | Package | PackageAssociation]
+    id: str, packages: Sequence[str | IPackage | PackageAssociation]
 ) -> tuple[PackageAssociation, ...]:
-    if isinstance(packages, Package):
+    if isinstance(packages, IPackage):
         raise TypeError(
             f"DomainPackages {id!r}: packages must be a list, not a single "
             f"{package_label(packages)}; write packages=[<the package>]"
@@ -200,12 +217,12 @@ def _normalise_packages(
     for package in packages:
         if isinstance(package, PackageAssociation):
             normalised.append(package)
-        elif isinstance(package, str | Package):
+        elif isinstance(package, str | IPackage):
             normalised.append(PackageAssociation(package))
         else:
             raise TypeError(
                 f"DomainPackages {id!r}: package {package!r} is a {type(package).__name__}; "
-                "expected a package-ID string, a Package or a PackageAssociation"
+                "expected a package-ID string, an IPackage or a PackageAssociation"
             )
     if not normalised:
         raise ValueError(
@@ -229,13 +246,13 @@ def _normalise_packages(
         seen.add(key)
     aliases: dict[str, str] = {}
     for package in normalised:
-        if isinstance(package.package_id, Package):
-            other = aliases.setdefault(package.package_id.alias, package.package_id.node.path)
-            if other != package.package_id.node.path:  # 1 in 4 billion; still, say so
+        ref = package.package_id
+        if not isinstance(ref, str) and not is_literal(ref.package_id):
+            other = aliases.setdefault(ref.alias, ref.node.path)
+            if other != ref.node.path:  # 1 in 4 billion; still, say so
                 raise ValueError(
-                    f"DomainPackages {id!r}: Packages {other!r} and "
-                    f"{package.package_id.node.path!r} have the same alias "
-                    f"{package.package_id.alias!r}; rename one of them"
+                    f"DomainPackages {id!r}: Packages {other!r} and {ref.node.path!r} have the "
+                    f"same alias {ref.alias!r}; rename one of them"
                 )
     cycle = find_prerequisite_cycle(
         {package_key(p.package_id): [package_key(r) for r in p.prerequisites] for p in normalised}
@@ -277,12 +294,16 @@ def _package_property(package: PackageAssociation) -> dict[str, Any]:
     """The package's entry in the custom resource's ``Packages`` property (unset keys omitted).
 
     A ``Package`` also contributes its version, so that a new version changes the property and
-    CloudFormation sends an Update, and its alias, which the handler keys the attributes by.
+    CloudFormation sends an Update; a package referenced by ID has none. A package whose ID is a
+    token contributes its alias, which the handler keys the attributes by.
     """
-    entry: dict[str, Any] = {"PackageID": package_id_of(package.package_id)}
-    if isinstance(package.package_id, Package):
-        entry["PackageVersion"] = package.package_id.package_version
-        entry["Alias"] = package.package_id.alias
+    ref = package.package_id
+    entry: dict[str, Any] = {"PackageID": package_id_of(ref)}
+    if not isinstance(ref, str):
+        if ref.package_version is not None:
+            entry["PackageVersion"] = ref.package_version
+        if not is_literal(ref.package_id):
+            entry["Alias"] = ref.alias
     if package.prerequisites:
         entry["Prerequisites"] = [package_id_of(p) for p in package.prerequisites]
     if package.key_store_access_enabled is not None:

@@ -3,11 +3,13 @@ its IAM."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import Acknowledgment, CustomResource, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct, IConstruct
@@ -57,6 +59,21 @@ PACKAGE_UNSCOPED_REASON = (
     "iam:PassRole and s3:GetObject are scoped to the domains, roles and package objects in use."
 )
 
+#: The conditions of ``kms:Decrypt`` on ``*`` for the CDK asset bucket's key: used by S3, for a
+#: package source. S3 puts ``aws:s3:arn`` in the encryption context: the object's ARN, or the
+#: bucket's ARN when the object uses an S3 Bucket Key (Amazon S3 User Guide, "Encryption context"
+#: and "Configuring your bucket to use an S3 Bucket Key").
+VIA_SERVICE_KEY = "kms:ViaService"
+S3_ARN_CONTEXT_KEY = "kms:EncryptionContext:aws:s3:arn"
+#: Built from the condition keys, so that it names what limits the grant.
+DECRYPT_VIA_S3_REASON = (
+    f"kms:Decrypt on * is limited by {VIA_SERVICE_KEY} (S3 in the stack's Region) and "
+    f"{S3_ARN_CONTEXT_KEY} (the CDK asset bucket's or a package source object's ARN): S3 may "
+    "decrypt only those objects for the handler, whose s3:GetObject is scoped to the package "
+    "sources; the asset bucket's key (cdk bootstrap --bootstrap-customer-key) is unknown at "
+    "synth time."
+)
+
 FUNCTION_TIMEOUT = Duration.minutes(15)
 MEMORY_SIZE_MB = 256
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
@@ -90,6 +107,10 @@ class DomainPackagesHandler(Construct):
         self._domain_arns: list[str] = []
         self._role_arns: list[str] = []
         self._object_arns: list[str] = []
+        self._decrypt_context_arns: list[str] = []
+        #: ``id()`` of each list above -> the resolved ARNs in it, for ``_first_time``.
+        self._resolved: dict[int, set[str]] = {}
+        self._unscoped_reasons = [UNSCOPED_REASON]
 
         self.log_group = logs.LogGroup(self, "LogGroup", retention=LOG_RETENTION)
         self.role = iam.Role(
@@ -111,8 +132,9 @@ class DomainPackagesHandler(Construct):
         self._domain_statement = iam.PolicyStatement(actions=list(DOMAIN_ACTIONS))
         self._pass_role_statement = iam.PolicyStatement(actions=["iam:PassRole"])
         self._object_statement = iam.PolicyStatement(actions=["s3:GetObject"])
+        self._decrypt_statement = iam.PolicyStatement(actions=["kms:Decrypt"], resources=["*"])
         self.default_policy = self.role.node.find_child("DefaultPolicy")
-        self._acknowledge_unscoped(UNSCOPED_REASON)
+        self._acknowledge_unscoped()
 
         self.function = lambda_.Function(
             self,
@@ -156,13 +178,35 @@ class DomainPackagesHandler(Construct):
         if PACKAGE_ACTIONS[0] in self._unscoped_statement.actions:
             return
         self._unscoped_statement.add_actions(*PACKAGE_ACTIONS)
-        # Same finding, same construct: the first acknowledgement stays recorded too (each is its
-        # own metadata entry); this one's reason also covers the package actions just granted.
-        self._acknowledge_unscoped(PACKAGE_UNSCOPED_REASON)
+        self._unscoped_reasons[0] = PACKAGE_UNSCOPED_REASON
+        self._acknowledge_unscoped()
 
     def allow_read_object(self, object_arn: str) -> None:
         """Grant ``s3:GetObject`` on exactly one object, a package's source (once per ARN)."""
         self._grant(self._object_statement, self._object_arns, object_arn)
+
+    def allow_decrypt_via_s3(self, bucket_arn: str, object_arn: str) -> None:
+        """Grant ``kms:Decrypt`` on any key, but only to S3 reading ``object_arn`` (or an object
+        of ``bucket_arn`` with an S3 Bucket Key): for a package source in the CDK asset bucket,
+        whose key, if customer managed, is unknown at synth time."""
+        if not self._decrypt_context_arns:
+            self.role.add_to_principal_policy(self._decrypt_statement)
+            self._unscoped_reasons.append(DECRYPT_VIA_S3_REASON)
+            self._acknowledge_unscoped()
+        for arn in (bucket_arn, object_arn):
+            self._first_time(self._decrypt_context_arns, arn)
+        stack = Stack.of(self)
+        self._decrypt_statement.add_condition(
+            "StringEquals",
+            {
+                VIA_SERVICE_KEY: f"s3.{stack.region}.{stack.url_suffix}",
+                S3_ARN_CONTEXT_KEY: list(self._decrypt_context_arns),
+            },
+        )
+
+    def allow_decrypt(self, key: kms.IKey) -> None:
+        """Grant ``kms:Decrypt`` on ``key``, a package source object's customer managed key."""
+        key.grant_decrypt(self.role)
 
     def custom_resource(
         self,
@@ -190,16 +234,34 @@ class DomainPackagesHandler(Construct):
 
     def _grant(self, statement: iam.PolicyStatement, granted: list[str], arn: str) -> None:
         """Add ``arn`` to ``statement`` once; the statement joins the policy with its first."""
-        if arn in granted:
+        first_grant = not granted
+        if not self._first_time(granted, arn):
             return
-        if not granted:
+        if first_grant:
             self.role.add_to_principal_policy(statement)
-        granted.append(arn)
         statement.add_resources(arn)
 
-    def _acknowledge_unscoped(self, reason: str) -> None:
+    def _first_time(self, arns: list[str], arn: str) -> bool:
+        """Record ``arn`` in ``arns`` unless it is there already; compared as CloudFormation
+        will see them, since two assets of one file give different tokens for one object ARN."""
+        seen = self._resolved.setdefault(id(arns), set())
+        identity = json.dumps(Stack.of(self).resolve(arn), sort_keys=True)
+        if identity in seen:
+            return False
+        seen.add(identity)
+        arns.append(arn)
+        return True
+
+    def _acknowledge_unscoped(self) -> None:
+        """Acknowledge IAM5[Resource::*] with a reason for everything granted on ``*`` so far.
+
+        Same finding, same construct: earlier acknowledgements stay recorded too (each is its own
+        metadata entry); the last one's reason covers every unscoped grant.
+        """
         Validations.of(self.default_policy).acknowledge(
-            Acknowledgment(id="AwsSolutions-IAM5[Resource::*]", reason=reason)
+            Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::*]", reason=" ".join(self._unscoped_reasons)
+            )
         )
 
     def permissions(self) -> list[IConstruct]:

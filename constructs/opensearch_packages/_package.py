@@ -5,20 +5,24 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from opensearch_packages._handler import DomainPackagesHandler
+from opensearch_packages._ipackage import alias_of
+from opensearch_packages._reference import ReferencedPackage
 from opensearch_packages._validation import (
     ENGINE_VERSION_PATTERN,
     MAX_DESCRIPTION_LENGTH,
     PACKAGE_NAME_MAX_LENGTH,
-    PACKAGE_TYPES,
     check_package_name,
+    check_package_type,
+    check_removal_policy,
     check_timeout,
     is_literal,
 )
@@ -26,9 +30,11 @@ from opensearch_packages._validation import (
 #: CloudFormation resource type of the custom resource.
 RESOURCE_TYPE = "Custom::OpenSearchPackage"
 DEFAULT_PACKAGE_TYPE = "TXT-DICTIONARY"
-#: Hex digits of the hash in a derived package name, and in the alias DomainPackages uses.
+if TYPE_CHECKING:
+    from opensearch_packages._ipackage import IPackage
+
+#: Hex digits of the hash in a derived package name.
 _HASH_LENGTH = 8
-_ALIAS_LENGTH = 8
 
 
 class Package(Construct):
@@ -41,7 +47,8 @@ class Package(Construct):
     once no domain uses it. Validation failures fail the deployment with the service's reason.
 
     Give the ``Package`` itself to ``DomainPackages``: a new package version then makes the
-    domain apply it (re-association) in the same deployment.
+    domain apply it (re-association) in the same deployment. For a package made elsewhere, use
+    ``Package.from_package_id`` instead: the stack then references it, never owns it.
 
     Example::
 
@@ -62,7 +69,14 @@ class Package(Construct):
         engine version gets a new name and CloudFormation replaces the package.
     :param engine_version: For a ZIP-PLUGIN (required there, not allowed otherwise): the engine
         version the plugin is built for, e.g. ``OpenSearch_2.19``.
-    :param description: The package's description, at most 1,024 characters. Default: none.
+    :param description: The package's description, at most 989 characters (the service's
+        1,024 less the handler's 35-character ownership mark). Default: none.
+    :param source_key: For an S3 ``source`` encrypted with a customer managed KMS key (SSE-KMS):
+        the key. The service reads the object with the handler's permissions, so the handler is
+        granted ``kms:Decrypt`` on this key; a key in another stack or account must also allow
+        it in its key policy. Default: none, the object is not encrypted with a customer managed
+        key (SSE-S3, or the AWS managed key ``aws/s3``). A local ``source`` needs none: its asset
+        bucket's key is allowed through S3 for that object only.
     :param removal_policy: ``RemovalPolicy.DESTROY`` (default) deletes the package when it is
         removed from the stack or replaced; the deletion fails, naming the domains, while a
         domain still uses the package. ``RemovalPolicy.RETAIN`` keeps it (CloudFormation's
@@ -81,16 +95,19 @@ class Package(Construct):
         package_name: str | None = None,
         engine_version: str | None = None,
         description: str | None = None,
+        source_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy | None = None,
         timeout: Duration | None = None,
     ) -> None:
         owner = f"Package {id!r}"
-        _check_source(owner, source)
+        _check_source(owner, source, source_key)
         _check_type_and_engine(owner, package_type, engine_version)
         if package_name is not None:
             check_package_name(package_name)
         _check_description(owner, description)
-        removal = _removal_policy(owner, removal_policy)
+        removal = check_removal_policy(
+            owner, removal_policy, "delete the package once no domain uses it", "keep it"
+        )
         timeout_seconds = check_timeout(owner, timeout)
 
         super().__init__(scope, id)
@@ -104,7 +121,7 @@ class Package(Construct):
         self.package_name = package_name or derive_package_name(
             id, self.node.path, package_type, engine_version
         )
-        self._alias = hashlib.sha256(self.node.path.encode()).hexdigest()[:_ALIAS_LENGTH]
+        self._alias = alias_of(self.node.path)
 
         handler = DomainPackagesHandler.of(self)
         #: The asset holding a local ``source`` file (None for an S3 ``source``).
@@ -114,6 +131,7 @@ class Package(Construct):
             bucket_name = self.asset.s3_bucket_name
             object_key = self.asset.s3_object_key
             object_arn = self.asset.bucket.arn_for_objects(object_key)
+            handler.allow_decrypt_via_s3(self.asset.bucket.bucket_arn, object_arn)
         else:
             bucket_name = source.bucket_name
             object_key = source.object_key
@@ -127,6 +145,8 @@ class Package(Construct):
             )
         handler.allow_package_management()
         handler.allow_read_object(object_arn)
+        if source_key is not None:
+            handler.allow_decrypt(source_key)
         #: Where the package is created from: the asset's bucket and key, or the given object.
         self.source_location = s3.Location(bucket_name=bucket_name, object_key=object_key)
 
@@ -149,6 +169,27 @@ class Package(Construct):
             properties=properties,
             removal_policy=removal,
         )
+
+    @classmethod
+    def from_package_id(cls, scope: Construct, id: str, package_id: str) -> IPackage:
+        """Reference an existing package (made by hand, by another stack, by Terraform) by its
+        ID, ``F…``, ``G…`` or ``pkg-…`` (checked unless a token). The stack never updates or
+        deletes it: no resource, no package-management permission."""
+        return ReferencedPackage(scope, id, package_id, None, None)
+
+    @classmethod
+    def from_package_attributes(
+        cls,
+        scope: Construct,
+        id: str,
+        *,
+        package_id: str,
+        package_name: str | None = None,
+        package_type: str | None = None,
+    ) -> IPackage:
+        """Like ``from_package_id``, also recording the package's name and type (checked when
+        given; for reference only, nothing is looked up). Default: both unknown (``None``)."""
+        return ReferencedPackage(scope, id, package_id, package_name, package_type)
 
     @property
     def package_id(self) -> str:
@@ -185,7 +226,18 @@ def derive_package_name(
     return f"{prefix}-{digest}"
 
 
-def _check_source(owner: str, source: object) -> None:
+def _check_source(owner: str, source: object, source_key: object) -> None:
+    if isinstance(source, str) and source_key is not None:
+        raise ValueError(
+            f"{owner}: source_key is for an aws_s3.Location source; drop it for the local file "
+            f"{source!r}: its CDK asset bucket's key is already allowed, through S3, for that "
+            "file only"
+        )
+    if source_key is not None and not hasattr(source_key, "grant_decrypt"):
+        raise TypeError(
+            f"{owner}: source_key {source_key!r} is a {type(source_key).__name__}; expected an "
+            "aws_kms.IKey, e.g. aws_kms.Key.from_key_arn(self, 'SourceKey', '<key ARN>')"
+        )
     if isinstance(source, str):
         if not os.path.isfile(source):
             what = "a directory" if os.path.isdir(source) else "not found"
@@ -213,10 +265,7 @@ def _check_source(owner: str, source: object) -> None:
 
 
 def _check_type_and_engine(owner: str, package_type: object, engine_version: object) -> None:
-    if package_type not in PACKAGE_TYPES:
-        raise ValueError(
-            f"{owner}: package_type {package_type!r} is not one of {', '.join(PACKAGE_TYPES)}"
-        )
+    check_package_type(owner, package_type)
     if engine_version is None:
         if package_type == "ZIP-PLUGIN":
             raise ValueError(
@@ -251,17 +300,7 @@ def _check_description(owner: str, description: object) -> None:
         )
     if is_literal(description) and len(description) > MAX_DESCRIPTION_LENGTH:
         raise ValueError(
-            f"{owner}: description is {len(description)} characters long; the service allows "
-            f"at most {MAX_DESCRIPTION_LENGTH}"
+            f"{owner}: description is {len(description)} characters long; use at most "
+            f"{MAX_DESCRIPTION_LENGTH} (the service allows 1,024, and the handler appends a "
+            "35-character ownership mark)"
         )
-
-
-def _removal_policy(owner: str, policy: RemovalPolicy | None) -> RemovalPolicy:
-    if policy is None:
-        return RemovalPolicy.DESTROY
-    if policy not in (RemovalPolicy.DESTROY, RemovalPolicy.RETAIN):
-        raise ValueError(
-            f"{owner}: removal_policy {policy!r} is not supported; use RemovalPolicy.DESTROY "
-            "(delete the package once no domain uses it) or RemovalPolicy.RETAIN (keep it)"
-        )
-    return policy

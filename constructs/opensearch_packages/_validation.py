@@ -9,7 +9,7 @@ import re
 from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeVar
 
-from aws_cdk import Duration, Token
+from aws_cdk import Duration, RemovalPolicy, Token
 
 #: ``PackageID`` as the OpenSearch Service API defines it (``G…`` are AWS-provided packages).
 PACKAGE_ID_PATTERN = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
@@ -30,8 +30,10 @@ PACKAGE_NAME_MAX_LENGTH = DOMAIN_NAME_MAX_LENGTH
 PACKAGE_TYPES = ("TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG")
 #: ``EngineVersion`` of a ZIP-PLUGIN package, e.g. ``OpenSearch_2.19``.
 ENGINE_VERSION_PATTERN = re.compile(r"^(OpenSearch|Elasticsearch)_[0-9]+\.[0-9]+$")
-#: ``PackageDescription`` maximum length.
-MAX_DESCRIPTION_LENGTH = 1024
+#: ``PackageDescription`` maximum length: the service's 1,024 characters less the 35 of the
+#: ownership mark `` [opensearch-packages:<12 hex digits>]`` the handler appends to every
+#: description it sends, by which it later recognises a package it created.
+MAX_DESCRIPTION_LENGTH = 1024 - 35
 
 _Node = TypeVar("_Node", bound=Hashable)
 
@@ -55,6 +57,15 @@ def check_package_id(value: object, what: str = "package ID") -> str:
             "(e.g. 'pkg-0a1b2c3d'), matching ^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$"
         )
     return value
+
+
+def check_package_type(owner: str, value: object) -> str:
+    """Return ``value`` if it is one of ``PACKAGE_TYPES``, else raise."""
+    if value not in PACKAGE_TYPES:
+        raise ValueError(
+            f"{owner}: package_type {value!r} is not one of {', '.join(PACKAGE_TYPES)}"
+        )
+    return str(value)
 
 
 def check_domain_name(value: object) -> str:
@@ -119,6 +130,25 @@ def check_timeout(owner: str, timeout: object) -> int:
             f"a whole number of seconds between 1 and {MAX_TIMEOUT_SECONDS}"
         )
     return int(seconds)
+
+
+def check_removal_policy(
+    owner: str, policy: RemovalPolicy | None, destroy_means: str, retain_means: str
+) -> RemovalPolicy:
+    """The removal policy, ``RemovalPolicy.DESTROY`` when none is given; the others raise.
+
+    :param owner: How error messages name the construct, e.g. ``"Package 'Synonyms'"``.
+    :param destroy_means: What DESTROY does for this construct, e.g. ``"delete the package"``.
+    :param retain_means: What RETAIN does, e.g. ``"keep it"``.
+    """
+    if policy is None:
+        return RemovalPolicy.DESTROY
+    if policy not in (RemovalPolicy.DESTROY, RemovalPolicy.RETAIN):
+        raise ValueError(
+            f"{owner}: removal_policy {policy!r} is not supported; use RemovalPolicy.DESTROY "
+            f"({destroy_means}) or RemovalPolicy.RETAIN ({retain_means})"
+        )
+    return policy
 
 
 def find_prerequisite_cycle(

@@ -10,6 +10,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration, RemovalPolicy, Validations
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks
 from hypothesis import HealthCheck, given, settings
@@ -39,6 +40,7 @@ PACKAGE_ACTIONS = [
     "es:UpdatePackageScope",
 ]
 ASSET_BUCKET = {"Fn::Sub": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"}
+KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 @pytest.fixture
@@ -126,8 +128,13 @@ def test_package_name_token_is_not_checked(stack: cdk.Stack) -> None:
 
 
 def test_description(stack: cdk.Stack) -> None:
-    with pytest.raises(ValueError, match=r"description is 1025 characters long; .* at most 1024"):
-        package(stack, location(), description="x" * 1025)
+    with pytest.raises(
+        ValueError,
+        match=r"description is 990 characters long; use at most 989 \(the service allows",
+    ):
+        package(stack, location(), description="x" * 990)
+    longest = package(stack, location(), id="Longest", description="x" * 989)
+    assert longest.resource is not None  # 989 + the handler's 35-character mark = 1024
     with pytest.raises(TypeError, match=r"description 5 is a int; expected a string"):
         package(stack, location(), description=5)
 
@@ -352,22 +359,27 @@ def test_cdk_nag_and_cfn_lint_are_clean(tmp_path: Path, synonyms: Path) -> None:
     assert unexpected_lint_findings(tmp_path / "S.template.json") == []
 
 
-def test_the_acknowledgement_names_the_package_actions(stack: cdk.Stack) -> None:
-    package(stack, location())
+def _unscoped_reasons(stack: cdk.Stack) -> list[str]:
     policy = (
         stack.node.find_child("OpenSearchDomainPackagesHandler")
         .node.find_child("ServiceRole")
         .node.find_child("DefaultPolicy")
     )
-    reasons = [
+    return [
         reason
         for entry in policy.node.metadata
         if entry.type == Validations.ACKNOWLEDGED_RULES_METADATA_KEY
         for rule, reason in entry.data.items()
         if rule.endswith("AwsSolutions-IAM5[Resource::*]")
     ]
+
+
+def test_the_acknowledgement_names_the_package_actions(stack: cdk.Stack) -> None:
+    package(stack, location())
+    reasons = _unscoped_reasons(stack)
     assert "es:CreatePackage" in reasons[-1]  # the last one is what counts
     assert "no package resource type" in reasons[-1]
+    assert "kms:" not in reasons[-1]
 
 
 # --- DomainPackages with Package objects --------------------------------------------------------
@@ -515,3 +527,77 @@ def test_package_in_another_stack(app: cdk.App) -> None:
     # each stack has its own handler
     only_resource_of_type(template_of(package_stack), FUNCTION)
     only_resource_of_type(template_of(domain_stack), FUNCTION)
+
+
+# --- KMS: sources encrypted with a customer managed key ----------------------------------------
+
+
+def _arn(*parts: object) -> dict[str, Any]:
+    return {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", *parts]]}
+
+
+def test_local_source_may_be_decrypted_through_s3_only(stack: cdk.Stack, synonyms: Path) -> None:
+    """The asset bucket's key (cdk bootstrap --bootstrap-customer-key) is unknown at synth time:
+    kms:Decrypt on *, for S3 reading the asset (object ARN, or bucket ARN with an S3 Bucket Key)."""
+    local = package(stack, str(synonyms))
+    package(stack, str(synonyms), id="SameFile")  # the same object: listed once
+    statements = default_policy_statements(template_of(stack))
+    (decrypt,) = [s for s in statements if s["Action"] == "kms:Decrypt"]
+    assert local.asset is not None
+    assert decrypt == {
+        "Action": "kms:Decrypt",
+        "Effect": "Allow",
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {
+                "kms:ViaService": {
+                    "Fn::Join": [
+                        "",
+                        ["s3.", {"Ref": "AWS::Region"}, ".", {"Ref": "AWS::URLSuffix"}],
+                    ]
+                },
+                "kms:EncryptionContext:aws:s3:arn": [
+                    _arn(ASSET_BUCKET),
+                    _arn(ASSET_BUCKET, f"/{local.asset.s3_object_key}"),
+                ],
+            }
+        },
+    }
+
+
+def test_s3_source_key_is_granted_exactly(stack: cdk.Stack) -> None:
+    imported = kms.Key.from_key_arn(stack, "Imported", KEY_ARN)
+    own = kms.Key(stack, "Own")
+    package(stack, location(), source_key=imported)
+    package(stack, location("other.txt"), id="Other", source_key=own)
+    package(stack, location("plain.txt"), id="Plain")
+    template = template_of(stack)
+    decrypts = [s for s in default_policy_statements(template) if s["Action"] == "kms:Decrypt"]
+    (own_id,) = resources_of_type(template, "AWS::KMS::Key")
+    assert decrypts == [
+        {"Action": "kms:Decrypt", "Effect": "Allow", "Resource": KEY_ARN},
+        {"Action": "kms:Decrypt", "Effect": "Allow", "Resource": {"Fn::GetAtt": [own_id, "Arn"]}},
+    ]
+
+
+def test_no_decrypt_without_a_key_or_an_asset(stack: cdk.Stack) -> None:
+    package(stack, location())
+    assert "kms:" not in json.dumps(default_policy_statements(template_of(stack)))
+
+
+def test_source_key_is_for_s3_sources(stack: cdk.Stack, synonyms: Path) -> None:
+    key = kms.Key.from_key_arn(stack, "Key", KEY_ARN)
+    with pytest.raises(
+        ValueError, match=r"'Synonyms': source_key is for an aws_s3.Location source"
+    ):
+        package(stack, str(synonyms), source_key=key)
+    with pytest.raises(TypeError, match=r"source_key 'alias/mine' is a str; expected an aws_kms"):
+        package(stack, location(), source_key="alias/mine")
+
+
+def test_the_acknowledgement_names_the_decrypt_conditions(stack: cdk.Stack, synonyms: Path) -> None:
+    package(stack, str(synonyms))
+    reason = _unscoped_reasons(stack)[-1]
+    assert "es:CreatePackage" in reason
+    assert "kms:Decrypt on * is limited by kms:ViaService" in reason
+    assert "kms:EncryptionContext:aws:s3:arn" in reason

@@ -168,6 +168,21 @@ def test_custom_resource_properties(stack: cdk.Stack) -> None:
         "TimeoutSeconds": 1800,
     }
     assert resource["DeletionPolicy"] == "Delete"
+    assert resource["UpdateReplacePolicy"] == "Delete"
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [(cdk.RemovalPolicy.RETAIN, "Retain"), (cdk.RemovalPolicy.DESTROY, "Delete")],
+)
+def test_removal_policy(stack: cdk.Stack, policy: cdk.RemovalPolicy, expected: str) -> None:
+    """RETAIN: the associations stay when the resource is deleted or replaced (a new domain)."""
+    DomainPackages(
+        stack, "Packages", domain_name="my-domain", packages=["F1"], removal_policy=policy
+    )
+    _, resource = only_resource_of_type(template_of(stack), CUSTOM)
+    assert resource["DeletionPolicy"] == expected
+    assert resource["UpdateReplacePolicy"] == expected
 
 
 def test_default_timeout_is_one_hour(stack: cdk.Stack) -> None:

@@ -205,6 +205,21 @@ def test_timeout_token(stack: cdk.Stack) -> None:
         make(stack, timeout=Duration.seconds(seconds))
 
 
+# --- removal policy ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "policy", [cdk.RemovalPolicy.SNAPSHOT, cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE]
+)
+def test_unsupported_removal_policy(stack: cdk.Stack, policy: cdk.RemovalPolicy) -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"DomainPackages 'Packages': removal_policy .* is not supported; use "
+        r"RemovalPolicy.DESTROY \(dissociate the packages on delete\) or RemovalPolicy.RETAIN",
+    ):
+        make(stack, removal_policy=policy)
+
+
 # --- attributes ---------------------------------------------------------------------------------
 
 
