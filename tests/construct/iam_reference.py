@@ -197,7 +197,14 @@ REQUEST_IMPLIED: Sequence[tuple[Callable[[set[str]], bool], str]] = (
     # A package source in S3 (CreatePackage, UpdatePackage): the service reads the object with
     # the caller's permissions.
     (lambda members: {"S3BucketName", "S3Key"} <= members, "s3:GetObject"),
+    # ... and an SSE-KMS object is decrypted through S3 with the caller's permissions too (S3
+    # user guide, SSE-KMS: reading an object needs kms:Decrypt on its key).
+    (lambda members: {"S3BucketName", "S3Key"} <= members, "kms:Decrypt"),
 )
+#: Actions that may be granted on `*` when the statement limits them to use through a service
+#: (kms:ViaService): the key of a bootstrap-encrypted asset bucket is unknown at synth time.
+VIA_SERVICE_WILDCARD = frozenset({"kms:Decrypt"})
+ANY_VIA_SERVICE = "* via a service"
 
 
 def required_actions(ref: Reference, operation: Operation) -> set[str]:
@@ -352,16 +359,23 @@ def render(value: Any, resources: Mapping[str, Any], ref: Reference) -> str:
 def grants(
     statements: Sequence[Mapping[str, Any]], resources: Mapping[str, Any], ref: Reference
 ) -> dict[str, set[str]]:
-    """action -> rendered resources, over Allow statements (the handler's have no conditions)."""
+    """action -> rendered resources, over Allow statements. The only condition the handler's
+    statements carry is kms:ViaService: `*` under it renders as ANY_VIA_SERVICE."""
     out: dict[str, set[str]] = {}
     for statement in statements:
         assert statement["Effect"] == "Allow", statement
-        assert set(statement) <= {"Action", "Effect", "Resource"}, statement
+        assert set(statement) <= {"Action", "Effect", "Resource", "Condition"}, statement
+        condition = statement.get("Condition", {})
+        via_service = "kms:ViaService" in condition.get("StringEquals", {})
+        assert not condition or via_service, statement
         actions = statement["Action"]
         targets = statement["Resource"]
         for action in [actions] if isinstance(actions, str) else actions:
             for target in [targets] if not isinstance(targets, list) else targets:
-                out.setdefault(action, set()).add(render(target, resources, ref))
+                rendered = render(target, resources, ref)
+                if rendered == "*" and via_service:
+                    rendered = ANY_VIA_SERVICE
+                out.setdefault(action, set()).add(rendered)
     return out
 
 
@@ -417,6 +431,8 @@ def scoping_problems(granted: Mapping[str, set[str]], ref: Reference) -> list[st
             continue
         patterns = [arn_pattern(arn_format(ref, prefix, t)) for t in types]
         for target in sorted(targets):
+            if target == ANY_VIA_SERVICE and action in VIA_SERVICE_WILDCARD:
+                continue
             if not any(p.fullmatch(target) for p in patterns):
                 problems.append(f"{action} on {target}: not an ARN of its types {types}")
     return problems

@@ -187,6 +187,7 @@ def test_operations_map_to_actions_through_the_reference(ref: Reference) -> None
     assert required_actions(ref, Operation("opensearch", "CreatePackage")) == {
         "es:CreatePackage",
         "s3:GetObject",
+        "kms:Decrypt",  # an SSE-KMS source object, read through S3
     }
 
 
@@ -262,6 +263,7 @@ DOMAIN_ARN = "arn:aws:es:us-east-1:123456789012:domain/d"
         ("iam:PassRole", "*", "iam:PassRole on *: not an ARN of its types ['role']"),
         ("iam:PassRole", DOMAIN_ARN, "iam:PassRole on arn:aws:es:"),
         ("s3:GetObject", "arn:aws:s3:::my-packages", "s3:GetObject on arn:aws:s3:::my-packages:"),
+        ("kms:Decrypt", "*", "kms:Decrypt on *: not an ARN of its types"),  # no ViaService
         ("lambda:InvokeFunction", "*", "lambda:InvokeFunction on *: not an ARN"),
         ("logs:PutLogEvents", "*", "logs:PutLogEvents on ['*', 'arn:aws:logs:"),
     ],
