@@ -16,6 +16,7 @@ from constructs import Construct
 from opensearch_packages._handler import DomainPackagesHandler
 from opensearch_packages._ipackage import alias_of
 from opensearch_packages._reference import ReferencedPackage
+from opensearch_packages._source_checks import DICTIONARY_FORMATS, DictionaryFormat, check_source
 from opensearch_packages._validation import (
     ENGINE_VERSION_PATTERN,
     MAX_DESCRIPTION_LENGTH,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 #: Hex digits of the hash in a derived package name.
 _HASH_LENGTH = 8
+#: Problems of a source file listed in the error; the rest are counted.
+_PROBLEMS_SHOWN = 5
 
 
 class Package(Construct):
@@ -83,6 +86,18 @@ class Package(Construct):
         ``DeletionPolicy`` and ``UpdateReplacePolicy`` ``Retain``).
     :param timeout: The longest one create, update or delete may wait for the service; also the
         custom resource's ``ServiceTimeout``. At most 1 hour. Default: 1 hour.
+    :param check_source: Check a local ``source`` file at synth time for what the service or the
+        engine would reject (README, "Checked before deploy"): a ZIP-PLUGIN's zip, descriptor,
+        ``opensearch.version`` against ``engine_version`` and size; a PACKAGE-LICENSE's JSON or
+        XML; a PACKAGE-CONFIG named .zip being a zip; a TXT-DICTIONARY's UTF-8 and, for a
+        synonyms file, each line's Solr grammar. A problem raises a ``ValueError`` naming the
+        file, the line or entry and the rule. An S3 ``source`` is never checked. Default: True,
+        since a bad file otherwise costs an upload, minutes of validation and a failed
+        deployment; turn it off for a file the checks misjudge (e.g. a format they do not know).
+    :param dictionary_format: For a TXT-DICTIONARY: ``"synonyms"`` (check each line as a Solr
+        synonym rule) or ``"plain"`` (stop words, stemmer overrides, user dictionaries: UTF-8
+        only). Default: ``None``, decided by the file name: a name containing ``synonym`` (e.g.
+        ``synonyms.txt``) is a synonyms file, any other is plain.
     """
 
     def __init__(
@@ -98,10 +113,15 @@ class Package(Construct):
         source_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy | None = None,
         timeout: Duration | None = None,
+        check_source: bool = True,
+        dictionary_format: DictionaryFormat | None = None,
     ) -> None:
         owner = f"Package {id!r}"
         _check_source(owner, source, source_key)
         _check_type_and_engine(owner, package_type, engine_version)
+        _check_dictionary_format(owner, package_type, dictionary_format)
+        if check_source and isinstance(source, str):
+            _check_source_content(owner, source, package_type, engine_version, dictionary_format)
         if package_name is not None:
             check_package_name(package_name)
         _check_description(owner, description)
@@ -262,6 +282,51 @@ def _check_source(owner: str, source: object, source_key: object) -> None:
         f"{owner}: source {source!r} is a {type(source).__name__}; expected a file path string "
         "or an aws_s3.Location(bucket_name=..., object_key=...)"
     )
+
+
+def _check_dictionary_format(owner: str, package_type: str, dictionary_format: object) -> None:
+    if dictionary_format is None:
+        return
+    if dictionary_format not in DICTIONARY_FORMATS:
+        raise ValueError(
+            f"{owner}: dictionary_format {dictionary_format!r} is not one of "
+            f"{', '.join(DICTIONARY_FORMATS)} (or None to decide by the file name)"
+        )
+    if package_type != "TXT-DICTIONARY":
+        raise ValueError(
+            f"{owner}: dictionary_format is only for a TXT-DICTIONARY, not a {package_type}; "
+            f"drop dictionary_format={dictionary_format!r}"
+        )
+
+
+def _check_source_content(
+    owner: str,
+    path: str,
+    package_type: str,
+    engine_version: str | None,
+    dictionary_format: DictionaryFormat | None,
+) -> None:
+    """Raise a ValueError listing what is wrong with the local file at ``path``."""
+    with open(path, "rb") as file:
+        data = file.read()
+    problems = check_source(
+        package_type,
+        data,
+        os.path.basename(path),
+        engine_version=engine_version if engine_version and is_literal(engine_version) else None,
+        dictionary_format=dictionary_format,
+    )
+    if not problems:
+        return
+    shown = problems[:_PROBLEMS_SHOWN]
+    lines = [
+        f"{path}{' ' + p.where if p.where else ''}: {p.what}; {p.fix}, or pass check_source=False"
+        for p in shown
+    ]
+    more = len(problems) - len(shown)
+    if more:
+        lines.append(f"... and {more} more problem{'s' if more > 1 else ''}")
+    raise ValueError(f"{owner}: " + "\n".join(lines))
 
 
 def _check_type_and_engine(owner: str, package_type: object, engine_version: object) -> None:

@@ -76,8 +76,7 @@ class PackageImportsMixin(PackagesMixin):
         # except that a ZIP-PLUGIN is made again for each engine version under the same name
         # (guide: custom-plugins, upgrading a domain with custom plugins).
         if any(
-            p.name == name
-            and (package_type != "ZIP-PLUGIN" or p.engine_version == engine_version)
+            p.name == name and (package_type != "ZIP-PLUGIN" or p.engine_version == engine_version)
             for p in self._packages.values()
         ):
             raise ApiError("ResourceAlreadyExistsException", f"Package {name} already exists")
