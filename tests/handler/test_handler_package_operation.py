@@ -114,7 +114,9 @@ class FakeStore:
         package = self.packages.get(package_id)
         return None if package is None else self._view(package)
 
-    def find_package_named(self, name: str) -> PackageAvailability | None:
+    def find_package_named(
+        self, name: str, engine_version: str | None
+    ) -> PackageAvailability | None:
         self._enter("find_package_named", name)
         return next((self._view(p) for p in self.packages.values() if p.name == name), None)
 

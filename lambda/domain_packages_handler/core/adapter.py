@@ -117,6 +117,7 @@ def package_from_api(raw: Mapping[str, Any]) -> PackageAvailability:
         description=str(raw.get("PackageDescription") or ""),
         plugin=tuple(str(plugin.get(k) or "") for k in ("Name", "Version", "ClassName")),  # type: ignore[arg-type]
         owner=str(raw.get("PackageOwner") or ""),
+        engine_version=str(raw.get("EngineVersion") or ""),
         configuration=json.dumps(configuration, sort_keys=True, separators=(",", ":"))
         if configuration
         else "",

@@ -30,6 +30,8 @@ class PackageAvailability:
     owner: str = ""
     #: AvailablePackageConfiguration, as compact JSON ("" when the service reports none).
     configuration: str = ""
+    #: The engine version a ZIP-PLUGIN is built for ("" for other types).
+    engine_version: str = ""
 
     def failure(self, fallback_message: str) -> PackageFailure:
         """This package's failed status in the service's words (`fallback_message` when the

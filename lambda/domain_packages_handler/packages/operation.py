@@ -20,7 +20,7 @@ from ..core.waiting import OperationFailed, Retried, Waiting
 from . import plan
 from .ownership import is_marked, marked
 from .plan import InUse, PackageState
-from .spec import PackageSpec, change_kind
+from .spec import PackageSpec, change_kind, is_engine_upgrade
 
 
 class PackageStore(Protocol):
@@ -28,7 +28,9 @@ class PackageStore(Protocol):
 
     def find_package(self, package_id: str) -> PackageAvailability | None: ...
 
-    def find_package_named(self, name: str) -> PackageAvailability | None: ...
+    def find_package_named(
+        self, name: str, engine_version: str | None
+    ) -> PackageAvailability | None: ...
 
     def create_package(self, spec: PackageSpec, description: str) -> PackageAvailability: ...
 
@@ -62,6 +64,9 @@ class PackageOperation(Waiting[PackageState], advice=_ADVICE):
     @property
     def _description(self) -> str:
         return marked(self.spec.description, self.mark)
+
+    def _find_by_name(self) -> PackageAvailability | None:
+        return self.store.find_package_named(self.spec.name, self.spec.engine_version)
 
     def _describe(self, package_id: str) -> PackageAvailability | None:
         return self.call("describing the package", lambda: self.store.find_package(package_id))
@@ -142,7 +147,9 @@ class PackageImport(PackageOperation):
                 )
             if kind == "update":
                 return self._update(self.progress.physical_id)
-            if self.old_spec.name == self.spec.name and not self.state.package_id:
+            same_name = self.old_spec.name == self.spec.name
+            upgrade = is_engine_upgrade(self.old_spec, self.spec)
+            if same_name and not upgrade and not self.state.package_id:
                 raise OperationFailed(
                     f"package {self.spec.name}: a new package type, engine version or vending "
                     "option needs a new package, and package names are unique: give the Package "
@@ -177,9 +184,7 @@ class PackageImport(PackageOperation):
     def _adopt(self, error: ServiceError) -> str:
         """A package of this name exists: taken over only if it carries this resource's mark
         (an earlier attempt of this very request crashed after CreatePackage)."""
-        existing = self.call(
-            "finding the package by name", lambda: self.store.find_package_named(self.spec.name)
-        )
+        existing = self.call("finding the package by name", self._find_by_name)
         if existing is None:
             self.retry_later(error)
             return ""
@@ -244,7 +249,7 @@ class PackageDeletion(PackageOperation):
             # An ID this handler never issued (a failed Create): find what that Create made.
             found = self.call(
                 "finding the package by name",
-                lambda: self.store.find_package_named(self.spec.name),
+                self._find_by_name,
             )
             if found is None or not is_marked(found.description, self.mark):
                 # Nothing of this name, or one this resource did not make: never delete it.

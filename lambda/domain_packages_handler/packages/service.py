@@ -22,9 +22,20 @@ class OpenSearchPackageStore:
     def find_package(self, package_id: str) -> PackageAvailability | None:
         return self._calls.describe_packages([package_id]).get(package_id)
 
-    def find_package_named(self, name: str) -> PackageAvailability | None:
+    def find_package_named(
+        self, name: str, engine_version: str | None
+    ) -> PackageAvailability | None:
+        """The package of this name (a plugin's name is shared by its engine versions' packages:
+        the one for `engine_version`)."""
         found = self._calls.describe_packages([name], by="PackageName")
-        return next((p for p in found.values() if p.name == name), None)
+        return next(
+            (
+                p
+                for p in found.values()
+                if p.name == name and (engine_version is None or p.engine_version == engine_version)
+            ),
+            None,
+        )
 
     def create_package(self, spec: PackageSpec, description: str) -> PackageAvailability:
         request: dict[str, Any] = {

@@ -92,6 +92,17 @@ def change_kind(old: PackageSpec, new: PackageSpec) -> Literal["none", "update",
     return "none"
 
 
+def is_engine_upgrade(old: PackageSpec, new: PackageSpec) -> bool:
+    """A plugin rebuilt for another engine version: a new package under the same name, which
+    is what a domain's engine upgrade moves to (guide: custom-plugins, upgrading)."""
+    return (
+        old.package_type == new.package_type == "ZIP-PLUGIN"
+        and old.name == new.name
+        and old.engine_version != new.engine_version
+        and old.vending_enabled == new.vending_enabled
+    )
+
+
 def _identity(spec: PackageSpec) -> tuple[object, ...]:
     return (spec.name, spec.package_type, spec.engine_version, spec.vending_enabled)
 
