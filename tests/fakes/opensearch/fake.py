@@ -1,5 +1,5 @@
-"""FakeOpenSearch: the areas of the fake (protocol, domains, associations, packages, imports)
-put together, with the settings every area reads."""
+"""FakeOpenSearch: the areas of the fake (protocol, domains, associations, change progress,
+packages, imports) put together, with the settings every area reads."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from collections.abc import Callable
 from tests.fakes.opensearch.associations import AssociationsMixin
 from tests.fakes.opensearch.imports import PackageImportsMixin
 from tests.fakes.opensearch.model import Domain, Failure, FaultKind, Package, Record
+from tests.fakes.opensearch.progress import ChangeProgressMixin
 from tests.fakes.opensearch.protocol import ProtocolMixin
 from tests.fakes.opensearch.s3 import S3Objects
 
 __all__ = ["FakeOpenSearch"]
 
 
-class FakeOpenSearch(ProtocolMixin, AssociationsMixin, PackageImportsMixin):
+class FakeOpenSearch(ProtocolMixin, AssociationsMixin, ChangeProgressMixin, PackageImportsMixin):
     """Fake OpenSearch Service endpoint; seed it, point boto3 at `endpoint_url`, assert on `calls`.
 
     Time: every lifecycle is measured with `clock` (default `time.monotonic`); pass a
@@ -71,6 +72,7 @@ class FakeOpenSearch(ProtocolMixin, AssociationsMixin, PackageImportsMixin):
         self._records: list[Record] = []
         self._s3 = S3Objects()
         self._new_ids = itertools.count(1)
+        self._change_ids = itertools.count(1)
         self._latency = latency
         self._random = random.Random(latency_seed)
 
