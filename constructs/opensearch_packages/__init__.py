@@ -8,11 +8,43 @@ in the repository or in S3, and keeps it up to date: new content, new package ve
 ``DomainPackages`` associates a list of packages with a domain in one batch, waits until every
 package is ACTIVE (on the latest version of a ``Package``), applies changes on stack updates and
 dissociates them on delete, failing with the service's own error reasons.
+
+``python -m opensearch_packages watch DOMAIN`` shows a long package deploy as it goes (see
+``_watch``).
+
+The constructs are imported on first use: ``python -m opensearch_packages`` runs this module
+first, and the command needs neither aws-cdk-lib nor the Node.js runtime jsii starts with it.
 """
 
-from opensearch_packages._association import PackageAssociation
-from opensearch_packages._domain_packages import DomainPackages
-from opensearch_packages._ipackage import IPackage
-from opensearch_packages._package import Package
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opensearch_packages._association import PackageAssociation
+    from opensearch_packages._domain_packages import DomainPackages
+    from opensearch_packages._ipackage import IPackage
+    from opensearch_packages._package import Package
 
 __all__ = ["DomainPackages", "IPackage", "Package", "PackageAssociation"]
+
+_MODULES = {
+    "DomainPackages": "opensearch_packages._domain_packages",
+    "IPackage": "opensearch_packages._ipackage",
+    "Package": "opensearch_packages._package",
+    "PackageAssociation": "opensearch_packages._association",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

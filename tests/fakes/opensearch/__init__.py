@@ -17,6 +17,8 @@ Modules, by area (FakeOpenSearch in `fake` combines the mixins):
 - `protocol`: routes, parameters, error responses, fault injection, latency, the call log;
 - `domains`: domain seeding, DescribeDomain, ListPackagesForDomain, Processing;
 - `associations`: AssociatePackage(s), DissociatePackage(s) and their rules;
+- `progress`: DescribeDomainChangeProgress, the stages of the changes that make a domain
+  Processing (a plugin's blue/green deployment);
 - `packages`: package seeding, DescribePackages, DeletePackage, ListDomainsForPackage,
   GetPackageVersionHistory;
 - `imports`: CreatePackage, UpdatePackage, versions; `s3`: the objects they read;

@@ -197,6 +197,7 @@ class AssociationsMixin(DomainsMixin):
             association.error = None
             association.last_updated = now
             details.append(self._details(domain, association))
+        self._record_plugin_change(domain, now, list(packages))
         return details
 
     def _dissociate(self, domain_name: Any, package_ids: list[Any]) -> list[dict[str, Any]]:
@@ -237,7 +238,27 @@ class AssociationsMixin(DomainsMixin):
             association.planned_failure = _take_failure(self._dissociation_failures, package_id)
             association.error = None
             association.last_updated = now
+        self._record_plugin_change(domain, now, affected)
         return [self._details(domain, domain.associations[p]) for p in package_ids]
+
+    def _record_plugin_change(self, domain: Domain, now: float, package_ids: list[str]) -> None:
+        """Guide (managedomains-configuration-changes): associating or dissociating an optional
+        plugin causes a blue/green deployment. Fake: one change per call, lasting until its last
+        plugin settles, and failing when one of them is scripted to fail."""
+        plugins = [
+            association
+            for package_id in package_ids
+            if (association := domain.associations[package_id]).pending is not None
+            and (package := self._packages.get(package_id)) is not None
+            and self._makes_processing(package.package_type)
+        ]
+        if plugins:
+            self._record_change(
+                domain,
+                now,
+                max(a.pending_until for a in plugins),
+                failed=any(a.planned_failure is not None for a in plugins),
+            )
 
     def _require_idle(self, domain: Domain, now: float) -> None:
         """Reference: one package change per domain at a time, and none while the domain is

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import Any
 
 from tests.fakes._http import ACCOUNT_ID, REGION
-from tests.fakes.opensearch.model import ASSOCIATION_STATUSES, Association, Domain, Package
+from tests.fakes.opensearch.model import (
+    ASSOCIATION_STATUSES,
+    Association,
+    Change,
+    Domain,
+    Package,
+)
 from tests.fakes.opensearch.paging import page
 from tests.fakes.opensearch.store import OpenSearchStore
 
@@ -30,11 +37,16 @@ class DomainsMixin(OpenSearchStore):
                 created_epoch=self._epoch(now),
                 engine_version=engine_version,
             )
+            if processing_seconds > 0:
+                self._record_change(self._domains[name], now, now + processing_seconds)
 
     def set_domain_processing(self, name: str, seconds: float) -> None:
         """Start a domain change (e.g. a config update) lasting `seconds` from now."""
         with self._lock:
-            self._domain_or_key_error(name).processing_until = self._clock() + seconds
+            domain = self._domain_or_key_error(name)
+            now = self._clock()
+            domain.processing_until = now + seconds
+            self._record_change(domain, now, now + seconds)
 
     def delete_domain(self, name: str) -> None:
         """Remove a domain and its associations; later calls naming it get ResourceNotFound."""
@@ -81,6 +93,8 @@ class DomainsMixin(OpenSearchStore):
             elif status in ("ASSOCIATION_FAILED", "DISSOCIATION_FAILED"):
                 association.error = error or ("PreassociatedFailure", "seeded failure")
             target.associations[package_id] = association
+            if association.pending is not None and self._makes_processing(package.package_type):
+                self._record_change(target, now, association.pending_until)
 
     # ---------------------------------------------------------------------------- observability
 
@@ -156,17 +170,32 @@ class DomainsMixin(OpenSearchStore):
         by a blue/green deployment) while a ZIP-PLUGIN association or dissociation is pending."""
         if now < domain.processing_until:
             return True
-        if not self.plugin_changes_process_domain:
-            return False
         for association in domain.associations.values():
             package = self._packages.get(association.package_id)
             if (
                 association.pending is not None
                 and package is not None
-                and package.package_type == "ZIP-PLUGIN"
+                and self._makes_processing(package.package_type)
             ):
                 return True
         return False
+
+    def _makes_processing(self, package_type: str) -> bool:
+        """Reference: a pending change of this package type is a blue/green deployment."""
+        return self.plugin_changes_process_domain and package_type == "ZIP-PLUGIN"
+
+    def _record_change(
+        self, domain: Domain, start: float, end: float, *, failed: bool = False
+    ) -> None:
+        """Record a configuration change that keeps the domain Processing from `start` to `end`,
+        for DescribeDomainChangeProgress (see `progress`).
+
+        Model: ChangeId is a GUID. Fake: a name-based UUID of the domain and a counter, so runs
+        are repeatable.
+        """
+        number = next(self._change_ids)
+        change_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-opensearch/{domain.name}/{number}"))
+        domain.changes.append(Change(change_id, start, end, failed))
 
     def _association_seconds(self, package: Package | None) -> float:
         """The package's own association time, else the fake's default (also for a gone one).

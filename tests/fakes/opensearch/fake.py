@@ -1,5 +1,5 @@
-"""FakeOpenSearch: the areas of the fake (protocol, domains, associations, packages, imports)
-put together, with the settings every area reads."""
+"""FakeOpenSearch: the areas of the fake (protocol, domains, associations, change progress,
+packages, imports) put together, with the settings every area reads."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable
 
 from tests.fakes.opensearch.model import Domain, Failure, FaultKind, Package, Record
+from tests.fakes.opensearch.progress import ChangeProgressMixin
 from tests.fakes.opensearch.protocol import ProtocolMixin
 from tests.fakes.opensearch.s3 import S3Objects
 from tests.fakes.opensearch.upgrades import UpgradesMixin
@@ -18,7 +19,7 @@ from tests.fakes.opensearch.upgrades import UpgradesMixin
 __all__ = ["FakeOpenSearch"]
 
 
-class FakeOpenSearch(ProtocolMixin, UpgradesMixin):
+class FakeOpenSearch(ProtocolMixin, ChangeProgressMixin, UpgradesMixin):
     """Fake OpenSearch Service endpoint; seed it, point boto3 at `endpoint_url`, assert on `calls`.
 
     Time: every lifecycle is measured with `clock` (default `time.monotonic`); pass a
@@ -70,6 +71,7 @@ class FakeOpenSearch(ProtocolMixin, UpgradesMixin):
         self._records: list[Record] = []
         self._s3 = S3Objects()
         self._new_ids = itertools.count(1)
+        self._change_ids = itertools.count(1)
         self._latency = latency
         self._random = random.Random(latency_seed)
 

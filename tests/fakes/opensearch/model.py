@@ -18,6 +18,7 @@ __all__ = [
     "ApiError",
     "Association",
     "Call",
+    "Change",
     "Domain",
     "Failure",
     "FaultKind",
@@ -172,6 +173,18 @@ class Association:
     error: tuple[str, str] | None = None
 
 
+@dataclass(frozen=True)
+class Change:
+    """One configuration change of a domain, as DescribeDomainChangeProgress reports it
+    (model: ChangeProgressStatusDetails): from `start` to `end` on the fake's clock."""
+
+    change_id: str
+    start: float
+    end: float
+    failed: bool = False
+    """The change ends FAILED (a plugin association or dissociation scripted to fail)."""
+
+
 @dataclass
 class Domain:
     name: str
@@ -179,6 +192,8 @@ class Domain:
     created_epoch: float
     engine_version: str
     associations: dict[str, Association] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    """Every configuration change, oldest first (see `progress`)."""
 
 
 @dataclass

@@ -78,6 +78,11 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
             "GetPackageVersionHistory",
         ),
         ("GET", r"^/2021-01-01/opensearch/domain/(?P<DomainName>[^/]+)$", "DescribeDomain"),
+        (
+            "GET",
+            r"^/2021-01-01/opensearch/domain/(?P<DomainName>[^/]+)/progress$",
+            "DescribeDomainChangeProgress",
+        ),
     )
 )
 
@@ -90,6 +95,8 @@ _PAGED_GET_OPERATIONS = (
     "ListDomainsForPackage",
     "GetPackageVersionHistory",
 )
+# Model: other querystring members, by operation: (query string name, member name).
+_QUERY_MEMBERS = {"DescribeDomainChangeProgress": (("changeid", "ChangeId"),)}
 # Model: the operations that list DisabledOperationException.
 _BATCH_OPERATIONS = ("AssociatePackages", "DissociatePackages")
 
@@ -149,6 +156,9 @@ def read_params(operation: str, request: Request, path_params: dict[str, str]) -
                 ) from error
         if "nextToken" in request.query:
             params["NextToken"] = request.query["nextToken"][0]
+    for name, member in _QUERY_MEMBERS.get(operation, ()):
+        if name in request.query:
+            params[member] = request.query[name][0]
     return params
 
 

@@ -7,6 +7,7 @@ domains, associations, packages, imports) only read and change them, under `_loc
 from __future__ import annotations
 
 import copy
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,7 @@ class OpenSearchStore(FakeServer):
     _lock: threading.RLock
     _domains: dict[str, Domain]
     _packages: dict[str, Package]
+    _change_ids: itertools.count[int]
 
     def _advance(self) -> float:
         """Complete every pending change whose time has come; returns the current clock time."""
