@@ -599,3 +599,51 @@ def test_every_plugin_option_reaches_create_and_update_and_sharing_follows_the_p
         "UpdatePackageScope",
         "DeletePackage",
     ]
+
+
+def test_an_engine_upgrade_is_one_deploy_without_drift_or_a_second_blue_green(
+    env: AwsEnv,
+) -> None:
+    """The guide's upgrade with a custom plugin, in CloudFormation's order: the Package for the
+    new engine version is created under the same name, the domain's upgrade moves to it, the
+    DomainPackages update accepts the new ID without a call, and the cleanup deletes the old
+    package. No association, no dissociation: the upgrade's blue/green is the only one."""
+    env.opensearch.put_object(BUCKET, "plugin-2.17.zip", plugin_zip("2.17.0"))
+    env.opensearch.put_object(BUCKET, "plugin-2.19.zip", plugin_zip("2.19.0"))
+    env.opensearch.add_domain("upgraded", engine_version="OpenSearch_2.17")
+    plugin_stack = package_stack(env, "Plugin")
+    domain_packages = Stack(env, logical_id="SearchPackages")
+
+    def plugin(engine: str, key: str) -> dict[str, Any]:
+        return package_props("my-plugin", key, PackageType="ZIP-PLUGIN", EngineVersion=engine)
+
+    def packages_of(answer: dict[str, Any]) -> dict[str, Any]:
+        data = answer["Data"]
+        entry = package(data["PackageID"], PackageVersion=data["PackageVersion"], Alias=ALIAS)
+        return props("upgraded", entry)
+
+    old_answer = succeeded(plugin_stack.create(plugin("OpenSearch_2.17", "plugin-2.17.zip")))
+    old_id = old_answer["PhysicalResourceId"]
+    succeeded(domain_packages.create(packages_of(old_answer)))
+    assert {d["PackageID"]: d["DomainPackageStatus"] for d in env.opensearch.associations(
+        "upgraded")} == {old_id: "ACTIVE"}  # fmt: skip
+
+    # `cdk deploy` with engine_version and the domain's version both raised:
+    env.opensearch.reset_calls()
+    old_props = plugin_stack.properties
+    new_answer = succeeded(plugin_stack.update(plugin("OpenSearch_2.19", "plugin-2.19.zip")))
+    new_id = new_answer["PhysicalResourceId"]
+    assert new_id != old_id  # a replacement ...
+    assert new_answer["Data"]["PackageName"] == "my-plugin"  # ... under the same name
+    env.opensearch.upgrade_domain("upgraded", "OpenSearch_2.19")  # the Domain resource's update
+    updated = succeeded(domain_packages.update(packages_of(new_answer)))
+    assert updated["Data"][f"PackageVersion.{ALIAS}"] == "v1"
+    # CloudFormation's cleanup of the replaced Package, with its old properties:
+    cleanup = plugin_stack.send("Delete", old_props, physical_id=old_id)
+    assert cleanup["Status"] == "SUCCESS", cleanup
+    assert {d["PackageID"]: d["DomainPackageStatus"] for d in env.opensearch.associations(
+        "upgraded")} == {new_id: "ACTIVE"}  # fmt: skip
+    assert old_id not in env.opensearch.package_ids()
+    changes = [c.operation for c in env.opensearch.calls
+               if c.operation in WRITES and c.operation != "CreatePackage"]  # fmt: skip
+    assert changes == ["DeletePackage"], changes  # no association or dissociation at all
