@@ -138,12 +138,19 @@ def show_api(result: dict[str, Any]) -> str:
                 [size["packages"], name, block["association_calls"], block["total"],
                  f"{block['simulated_seconds_to_done']:g} s", calls]
             )  # fmt: skip
-    return table(
+    calls = table(
         "2. OpenSearch calls per create (wire fakes, manual clock, each change "
         f"{result['service_seconds_per_change']:g} s)",
         ["packages", "approach", "association calls", "total", "time to done", "by operation"],
         rows,
     )
+    deployments = table(
+        "2b. Blue/green deployments to install N plugins in one deploy",
+        ["plugins", "handler (one AssociatePackages)", "one resource per package (Terraform)"],
+        [[s["packages"], s["plugins"]["handler"], s["plugins"]["terraform_per_package"]]
+         for s in result["sizes"]],
+    )  # fmt: skip
+    return f"{calls}\n\n{deployments}"
 
 
 def show_cold(result: dict[str, Any]) -> str:

@@ -207,6 +207,7 @@ def _count_create(
     packages: int,
     prefix: int,
     create: Callable[[FakeOpenSearch, SimClock, str, list[str]], None],
+    package_type: str = "TXT-DICTIONARY",
 ) -> dict[str, Any]:
     clock = SimClock(1_000.0)
     with FakeOpenSearch(association_seconds=API_CALL_SERVICE_SECONDS, clock=clock) as fake:
@@ -214,7 +215,7 @@ def _count_create(
         ids = _package_ids(prefix, packages)
         fake.add_domain(domain)
         for package_id in ids:
-            fake.add_package(package_id)
+            fake.add_package(package_id, package_type)
         started = clock()
         create(fake, clock, domain, ids)
         if any(d["DomainPackageStatus"] != "ACTIVE" for d in fake.associations(domain)):
@@ -228,6 +229,8 @@ def _count_create(
             + counts.get("AssociatePackage", 0),
             "list_pages_with_next_token": sum(1 for p in lists if p.get("NextToken")),
             "simulated_seconds_to_done": round(clock() - started, 1),
+            # Each change that installs plugins is one blue/green deployment of the domain.
+            "blue_green_deployments": fake.change_count(domain),
         }
 
 
@@ -240,6 +243,14 @@ def api_calls(sizes: tuple[int, ...] = API_CALL_PACKAGES) -> dict[str, Any]:
                 "packages": packages,
                 "handler": _count_create(packages, 8100 + index, _handler_create),
                 "terraform_per_package": _count_create(packages, 8200 + index, _terraform_create),
+                "plugins": {
+                    "handler": _count_create(packages, 8300 + index, _handler_create, "ZIP-PLUGIN")[
+                        "blue_green_deployments"
+                    ],
+                    "terraform_per_package": _count_create(
+                        packages, 8400 + index, _terraform_create, "ZIP-PLUGIN"
+                    )["blue_green_deployments"],
+                },
             }
         )
     return {"service_seconds_per_change": API_CALL_SERVICE_SECONDS, "sizes": rows}

@@ -63,6 +63,8 @@ def test_api_calls_counts_one_association_for_the_handler() -> None:
         assert size["handler"]["association_calls"] == 1
         assert size["terraform_per_package"]["association_calls"] == size["packages"]
         assert size["handler"]["list_pages_with_next_token"] == 0
+        # Plugins: one blue/green for the batch, one per package when each has its own resource.
+        assert size["plugins"] == {"handler": 1, "terraform_per_package": size["packages"]}
 
 
 def test_quick_run_prints_and_writes_json(

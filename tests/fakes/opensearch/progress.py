@@ -44,6 +44,11 @@ _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 class ChangeProgressMixin(DomainsMixin):
     """DescribeDomainChangeProgress over the changes each domain records."""
 
+    def change_count(self, domain: str) -> int:
+        """How many configuration changes (for plugins: blue/green deployments) the domain ran."""
+        with self._lock:
+            return len(self._domain_or_key_error(domain).changes)
+
     def _op_DescribeDomainChangeProgress(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         now = self._advance()
         domain = self._require_domain(params.get("DomainName"))
