@@ -460,3 +460,34 @@ def test_a_name_taken_by_someone_elses_package_fails_and_its_rollback_leaves_it(
         "CreatePackage"
     ]  # the refused one, by name: nothing ever named the foreign package's ID
     assert writes_naming(env, foreign) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="handler bug: a retried Package Update calls UpdatePackage again, so the retry "
+    "answers a second new version CloudFormation never acts on (found by the soak, issue 12)",
+)
+def test_a_package_update_delivered_twice_updates_once(env: AwsEnv) -> None:
+    """Lambda delivers an asynchronous event at least once, and again when an invocation dies
+    after answering. Both deliveries of a Package Update must answer the same: a retry that
+    calls UpdatePackage again moves the package to a version CloudFormation never heard of,
+    and the DomainPackages, given the first answer's version, waits for it until its deadline
+    ("ACTIVE at v3, waiting for v2")."""
+    stack = SearchStack.of(env)
+    first, _ = stack.deploy("v1.txt")
+    package_id = succeeded(first)["PhysicalResourceId"]
+    event = stack.package.event("Update", package_props(NAME, "v2.txt"))
+    stack.package.invoke(event)
+    answer = succeeded(env.cloudformation.wait_for_response(event["RequestId"], timeout=30))
+    stack.package.invoke(event)  # the same event again
+    deadline = time.monotonic() + 30
+    while len(env.cloudformation.responses(event["RequestId"])) < 2:
+        assert time.monotonic() < deadline, "the second delivery never answered"
+        time.sleep(0.05)
+    again = env.cloudformation.responses(event["RequestId"])[1]
+    assert (again["Status"], again["Data"]) == ("SUCCESS", answer["Data"])
+    assert env.opensearch.count("UpdatePackage") == 1
+    # CloudFormation acts on the first answer: the DomainPackages gets its version.
+    stack.package.answered(event, answer)
+    succeeded(stack.domain_packages.update(stack.domain_packages_props(answer)))
+    assert domain_view(env) == {package_id: ("ACTIVE", answer["Data"]["PackageVersion"])}
