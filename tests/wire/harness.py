@@ -59,6 +59,7 @@ class Stack:
     physical_id: str | None = None
     properties: dict[str, Any] | None = None
     answers: list[dict[str, Any]] = field(default_factory=list)
+    _sent: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.env.lambda_.register(FUNCTION, main.handler, timeout_seconds=self.function_timeout)
@@ -75,6 +76,22 @@ class Stack:
         old_properties: dict[str, Any] | None = None,
         wait: float = 30.0,
     ) -> dict[str, Any]:
+        event = self.event(
+            request_type, properties, physical_id=physical_id, old_properties=old_properties
+        )
+        self.invoke(event)
+        answer = self.env.cloudformation.wait_for_response(event["RequestId"], timeout=wait)
+        return self.answered(event, answer)
+
+    def event(
+        self,
+        request_type: Literal["Create", "Update", "Delete"],
+        properties: dict[str, Any] | None = None,
+        *,
+        physical_id: str | None = None,
+        old_properties: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The event CloudFormation sends for this request, as `send` would deliver it."""
         properties = properties if properties is not None else self.properties
         assert properties is not None
         event = self.env.cloudformation.make_event(
@@ -87,15 +104,23 @@ class Stack:
             else (self.properties if request_type == "Update" else None),
             physical_id=physical_id or (self.physical_id if request_type != "Create" else None),
         )
-        self.invoke(event)
-        answer = self.env.cloudformation.wait_for_response(event["RequestId"], timeout=wait)
+        self._sent[event["RequestId"]] = properties
+        return event
+
+    def answered(self, event: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+        """Record CloudFormation's reading of the answer to `event`; returns the answer."""
         self.answers.append(answer)
+        request_type = event["RequestType"]
         # A successful Create or Update sets what the next request names and carries; so does a
         # failed Create: the rollback Delete names what it answered and carries its properties.
         if request_type == "Create" or (answer["Status"] == "SUCCESS" and request_type == "Update"):
             self.physical_id = answer["PhysicalResourceId"]
-            self.properties = properties
+            self.properties = self.declared(event)
         return answer
+
+    def declared(self, event: dict[str, Any]) -> dict[str, Any]:
+        """The properties `event` was made from (before CloudFormation stringified them)."""
+        return self._sent[event["RequestId"]]
 
     def invoke(self, event: dict[str, Any]) -> None:
         self.client.invoke(

@@ -647,3 +647,34 @@ def test_an_engine_upgrade_is_one_deploy_without_drift_or_a_second_blue_green(
     changes = [c.operation for c in env.opensearch.calls
                if c.operation in WRITES and c.operation != "CreatePackage"]  # fmt: skip
     assert changes == ["DeletePackage"], changes  # no association or dissociation at all
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="handler bug: a retried Package Update calls UpdatePackage again, so the retry "
+    "answers a second new version CloudFormation never acts on (found by the soak, issue 12)",
+)
+def test_a_package_update_delivered_twice_updates_once(env: AwsEnv) -> None:
+    """Lambda delivers an asynchronous event at least once, and again when an invocation dies
+    after answering. Both deliveries of a Package Update must answer the same: a retry that
+    calls UpdatePackage again moves the package to a version CloudFormation never heard of,
+    and the DomainPackages, given the first answer's version, waits for it until its deadline
+    ("ACTIVE at v3, waiting for v2")."""
+    stack = SearchStack.of(env)
+    first, _ = stack.deploy("v1.txt")
+    package_id = succeeded(first)["PhysicalResourceId"]
+    event = stack.package.event("Update", package_props(NAME, "v2.txt"))
+    stack.package.invoke(event)
+    answer = succeeded(env.cloudformation.wait_for_response(event["RequestId"], timeout=30))
+    stack.package.invoke(event)  # the same event again
+    deadline = time.monotonic() + 30
+    while len(env.cloudformation.responses(event["RequestId"])) < 2:
+        assert time.monotonic() < deadline, "the second delivery never answered"
+        time.sleep(0.05)
+    again = env.cloudformation.responses(event["RequestId"])[1]
+    assert (again["Status"], again["Data"]) == ("SUCCESS", answer["Data"])
+    assert env.opensearch.count("UpdatePackage") == 1
+    # CloudFormation acts on the first answer: the DomainPackages gets its version.
+    stack.package.answered(event, answer)
+    succeeded(stack.domain_packages.update(stack.domain_packages_props(answer)))
+    assert domain_view(env) == {package_id: ("ACTIVE", answer["Data"]["PackageVersion"])}

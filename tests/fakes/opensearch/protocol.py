@@ -211,6 +211,21 @@ class ProtocolMixin(OpenSearchStore):
         with self._lock:
             return [(r.operation, r.outcome) for r in self._records]
 
+    @property
+    def call_count(self) -> int:
+        """How many requests the call log holds: a position for `log_since`."""
+        with self._lock:
+            return len(self._records)
+
+    def log_since(self, start: int) -> list[tuple[Call, str]]:
+        """(call, outcome) from position `start` of the call log on: a long soak reads only what
+        is new instead of copying the whole log each time."""
+        with self._lock:
+            return [
+                (Call(r.operation, copy.deepcopy(r.params)), r.outcome)
+                for r in self._records[start:]
+            ]
+
     def count(self, operation_name: str) -> int:
         with self._lock:
             return sum(1 for r in self._records if r.operation == operation_name)
