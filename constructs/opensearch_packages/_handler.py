@@ -40,6 +40,7 @@ PACKAGE_ACTIONS = (
     "es:DeletePackage",
     "es:ListDomainsForPackage",
     "es:UpdatePackageScope",
+    "es:GetPackageVersionHistory",
 )
 UNSCOPED_REASON = (
     "es:DescribePackages has no resource-level permissions (the Service Authorization Reference "

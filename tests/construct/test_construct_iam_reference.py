@@ -231,9 +231,9 @@ def test_check_reports_a_removed_action(
 def test_check_reports_an_unused_action(
     template: dict[str, Any], operations: frozenset[Operation], ref: Reference
 ) -> None:
-    statements = plus(handler_statements(template), "es:GetPackageVersionHistory", "*")
+    statements = plus(handler_statements(template), "es:ListVersions", "*")
     found = problems(statements, template, operations, ref)
-    assert found == ["es:GetPackageVersionHistory is granted but no code path uses it"]
+    assert found == ["es:ListVersions is granted but no code path uses it"]
 
 
 def test_check_reports_an_unknown_action(

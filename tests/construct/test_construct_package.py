@@ -38,6 +38,7 @@ PACKAGE_ACTIONS = [
     "es:DeletePackage",
     "es:ListDomainsForPackage",
     "es:UpdatePackageScope",
+    "es:GetPackageVersionHistory",
 ]
 ASSET_BUCKET = {"Fn::Sub": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"}
 KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -28,15 +28,14 @@ from domain_packages_handler.core.progress import Progress
 from domain_packages_handler.core.properties import InvalidProperties
 from domain_packages_handler.core.timing import Backoff, PollSchedule
 from domain_packages_handler.core.waiting import HandOver, OperationFailed, Runtime
-from domain_packages_handler.packages.kind import PackageKind
-from domain_packages_handler.packages.operation import (
-    PackageDeletion,
-    PackageImport,
-    PackageOperation,
-)
+from domain_packages_handler.packages.creation import PackageCreation
+from domain_packages_handler.packages.deletion import PackageDeletion
+from domain_packages_handler.packages.kind import PackageKind, package_import
+from domain_packages_handler.packages.operation import PackageOperation
 from domain_packages_handler.packages.ownership import marked, owner_mark
 from domain_packages_handler.packages.plan import PackageState
 from domain_packages_handler.packages.spec import PackageSpec
+from domain_packages_handler.packages.update import PackageUpdate
 
 from tests.fakes.clock import SimClock
 
@@ -61,6 +60,7 @@ class StoredPackage:
     outcome: tuple[str, ErrorDetails | None] = ("AVAILABLE", None)  # of the import in flight
     description: str = ""
     shared: tuple[str, ...] = ()  # the accounts UpdatePackageScope shares it with
+    commit: str = ""  # the commit message of its newest version
 
 
 @dataclass
@@ -127,8 +127,12 @@ class FakeStore:
         package_id = self.add(spec.name, status="COPYING", version="", description=description)
         return self._import(self.packages[package_id], spec)
 
+    def latest_commit(self, package_id: str) -> str:
+        self._enter("latest_commit", package_id)
+        return self._require("GetPackageVersionHistory", package_id).commit
+
     def update_package(
-        self, package_id: str, spec: PackageSpec, description: str
+        self, package_id: str, spec: PackageSpec, description: str, commit_message: str
     ) -> PackageAvailability:
         self._enter("update_package", package_id)
         package = self._require("UpdatePackage", package_id)
@@ -137,6 +141,7 @@ class FakeStore:
             raise Rejected("UpdatePackage", "ValidationException", message)
         self._stale[package_id] = [self._view(package)] * self.stale_reads
         package.description = description
+        package.commit = commit_message
         return self._import(package, spec)
 
     def update_scope(self, package_id: str, operation: str, users: tuple[str, ...]) -> None:
@@ -285,9 +290,9 @@ def importer(
     state: PackageState | None = None,
     timeout: int = 3600,
     seen: list[str] | None = None,
-) -> PackageImport:
+) -> PackageCreation | PackageUpdate:
     progress = Progress.start(store.clock.t, timeout, physical, state or PackageState())
-    return PackageImport(
+    return package_import(
         progress,
         runtime(store.clock),
         spec,
@@ -480,7 +485,7 @@ def test_new_content_updates_once_and_waits_for_a_new_version(
             "update_package",
             f"updating from s3://assets/v2.txt on package {NAME}: ResourceNotFoundException: "
             f"Package not found: {FIRST_ID}",
-            2,
+            3,
         ),
     ],
 )
@@ -493,7 +498,7 @@ def test_an_update_of_a_package_gone_fails(
     else:
         store.errors["update_package"] = [not_found("UpdatePackage", FIRST_ID)]
     assert failure_of(operation).startswith(reason)
-    assert store.names() == ["find_package", "update_package"][:calls]
+    assert store.names() == ["find_package", "latest_commit", "update_package"][:calls]
 
 
 def test_a_replace_with_a_new_name_creates(store: FakeStore) -> None:
@@ -804,10 +809,15 @@ def test_the_kind_picks_the_operation_and_the_physical_id(
     seen: list[str] = []
     invocation = Invocation(progress, runtime(SimClock()), object(), seen.append)
     operation = lifecycle.operation(invocation)
-    expected = PackageDeletion if request_type == "Delete" else PackageImport
+    expected = {"Delete": PackageDeletion, "Create": PackageCreation}.get(
+        request_type, PackageUpdate if old_spec is not None else PackageCreation
+    )
     assert type(operation) is expected
     assert (operation.spec, operation.progress) == (SPEC, progress)
-    if isinstance(operation, PackageImport):
+    if isinstance(operation, PackageUpdate):
+        assert operation.old_spec == old_spec
+        assert operation.commit_message == "cdk deploy, CloudFormation request "
+    if isinstance(operation, PackageCreation):
         assert operation.old_spec == old_spec
         operation.on_physical_id("F900000009")
         assert seen == ["F900000009"]
@@ -832,13 +842,15 @@ def test_an_update_racing_an_outside_update_waits_and_retries(store: FakeStore) 
     package_id = store.add_ours()
     original = store.update_package
 
-    def outside_update_first(package_id: str, spec: PackageSpec, description: str) -> Any:
+    def outside_update_first(
+        package_id: str, spec: PackageSpec, description: str, commit: str
+    ) -> PackageAvailability:
         store.update_package = original  # type: ignore[method-assign]
         package = store.packages[package_id]
         package.status, package.since = "COPYING", store.clock.t  # the other import
-        return original(package_id, spec, description)  # refused: COPYING
+        return original(package_id, spec, description, commit)  # refused: COPYING
 
-    store.update_package = outside_update_first  # type: ignore[method-assign]
+    store.update_package = outside_update_first  # type: ignore[method-assign, assignment]
     operation = importer(store, spec=NEW, old=SPEC, physical=package_id)
     assert operation.run() == data(package_id, "v3")
     assert store.count("update_package") == 2
@@ -863,3 +875,26 @@ def test_sharing_follows_the_props_on_create_update_and_delete(store: FakeStore)
     operation.spec = replace(SPEC, scope=("GLOBAL",))
     operation.run()
     assert store.names()[:3] == ["domains_using", "update_scope", "delete_package"]
+
+
+def test_a_second_delivery_of_an_update_finds_its_version_and_makes_no_other(
+    store: FakeStore,
+) -> None:
+    """Lambda may deliver the same Update twice (after a crash, even once answered): the
+    version UpdatePackage made carries the request's commit message, so the second delivery
+    waits for it instead of making a second version CloudFormation never hears of."""
+    package_id = store.add_ours()
+    first = importer(store, spec=NEW, old=SPEC, physical=package_id)
+    assert isinstance(first, PackageUpdate)
+    first.commit_message = "cdk deploy, CloudFormation request r-1"
+    answer = first.run()
+    again = importer(store, spec=NEW, old=SPEC, physical=package_id)
+    assert isinstance(again, PackageUpdate)
+    again.commit_message = "cdk deploy, CloudFormation request r-1"
+    assert again.run() == answer
+    assert store.count("update_package") == 1
+    other = importer(store, spec=replace(NEW, key="v3.txt"), old=NEW, physical=package_id)
+    assert isinstance(other, PackageUpdate)
+    other.commit_message = "cdk deploy, CloudFormation request r-2"
+    other.run()
+    assert store.count("update_package") == 2  # another request: another version

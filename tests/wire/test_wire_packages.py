@@ -417,7 +417,7 @@ def test_a_package_left_by_a_crashed_attempt_is_recovered_not_duplicated(
             armed[0] = False
             raise Killed
 
-    monkeypatch.setattr("domain_packages_handler.packages.operation.log_event", log_then_die)
+    monkeypatch.setattr("domain_packages_handler.packages.creation.log_event", log_then_die)
     stack = package_stack(env)
     event = env.cloudformation.make_event(
         "Create",
@@ -649,11 +649,6 @@ def test_an_engine_upgrade_is_one_deploy_without_drift_or_a_second_blue_green(
     assert changes == ["DeletePackage"], changes  # no association or dissociation at all
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handler bug: a retried Package Update calls UpdatePackage again, so the retry "
-    "answers a second new version CloudFormation never acts on (found by the soak, issue 12)",
-)
 def test_a_package_update_delivered_twice_updates_once(env: AwsEnv) -> None:
     """Lambda delivers an asynchronous event at least once, and again when an invocation dies
     after answering. Both deliveries of a Package Update must answer the same: a retry that

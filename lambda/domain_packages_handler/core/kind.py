@@ -53,6 +53,8 @@ class Request:
     logical_id: str
     #: When CloudFormation issued the request (None when the ResponseURL does not say).
     issued_at: float | None = None
+    #: CloudFormation's RequestId: the same on every delivery of one request.
+    request_id: str = ""
 
     @classmethod
     def of(cls, event: Mapping[str, Any]) -> Request:
@@ -64,6 +66,7 @@ class Request:
             stack_id=str(event.get("StackId", "")),
             logical_id=str(event.get("LogicalResourceId", "resource")),
             issued_at=issued_at(str(event.get("ResponseURL", ""))),
+            request_id=str(event.get("RequestId", "")),
         )
 
     def started_at(self, now: float) -> float:

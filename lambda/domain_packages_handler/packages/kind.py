@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.adapter import OpenSearchCalls
 from ..core.kind import Invocation, Request, RequestType
 from ..core.logs import log_event
+from ..core.progress import Progress
 from ..core.properties import InvalidProperties
-from .operation import PackageDeletion, PackageImport, PackageOperation
+from ..core.waiting import Runtime
+from .creation import PackageCreation
+from .deletion import PackageDeletion
+from .operation import PackageOperation, PackageStore
 from .ownership import owner_mark
 from .plan import PackageState
 from .service import OpenSearchPackageStore
-from .spec import PackageSpec, parse_package_properties
+from .spec import PackageSpec, change_kind, parse_package_properties
+from .update import PackageUpdate
 
 RESOURCE_TYPE = "Custom::OpenSearchPackage"
 
@@ -27,6 +34,8 @@ class PackageLifecycle:
     physical_id: str
     #: The owner mark of this resource (ownership.py).
     mark: str
+    #: UpdatePackage's CommitMessage: this request's, so a re-delivery recognises its version.
+    commit_message: str = "cdk deploy"
     state_type: type[PackageState] = PackageState
 
     @property
@@ -39,7 +48,7 @@ class PackageLifecycle:
             return PackageDeletion(
                 invocation.progress, invocation.runtime, self.spec, store, self.mark
             )
-        return PackageImport(
+        return package_import(
             invocation.progress,
             invocation.runtime,
             self.spec,
@@ -47,7 +56,32 @@ class PackageLifecycle:
             self.mark,
             old_spec=self.old_spec,
             on_physical_id=invocation.on_physical_id,
+            commit_message=self.commit_message,
         )
+
+
+def package_import(
+    progress: Progress[Any],
+    runtime: Runtime,
+    spec: PackageSpec,
+    store: PackageStore,
+    mark: str,
+    *,
+    old_spec: PackageSpec | None = None,
+    on_physical_id: Callable[[str], None] = lambda _: None,
+    commit_message: str = "cdk deploy",
+    **waiting: Any,
+) -> PackageCreation | PackageUpdate:
+    """A Create or Update: in place when the old package can take the change, else a new one."""
+    if old_spec is not None and change_kind(old_spec, spec) != "replace":
+        return PackageUpdate(
+            progress, runtime, spec, store, mark, old_spec=old_spec,
+            commit_message=commit_message, **waiting,
+        )  # fmt: skip
+    return PackageCreation(
+        progress, runtime, spec, store, mark, old_spec=old_spec,
+        on_physical_id=on_physical_id, **waiting,
+    )  # fmt: skip
 
 
 class PackageKind:
@@ -72,7 +106,8 @@ class PackageKind:
         if request.request_type == "Create" or (request.request_type == "Update" and old is None):
             physical = request.new_physical_id(spec.name)
         mark = owner_mark(request.new_physical_id(spec.name))
-        return PackageLifecycle(request.request_type, spec, old, physical, mark)
+        commit = f"cdk deploy, CloudFormation request {request.request_id}"[:160]
+        return PackageLifecycle(request.request_type, spec, old, physical, mark, commit)
 
 
 KIND = PackageKind()

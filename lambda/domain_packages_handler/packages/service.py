@@ -52,16 +52,26 @@ class OpenSearchPackageStore:
         return package_from_api(self._calls.call("CreatePackage", **request)["PackageDetails"])
 
     def update_package(
-        self, package_id: str, spec: PackageSpec, description: str
+        self, package_id: str, spec: PackageSpec, description: str, commit_message: str
     ) -> PackageAvailability:
         request: dict[str, Any] = {
             "PackageID": package_id,
             "PackageSource": {"S3BucketName": spec.bucket, "S3Key": spec.key},
-            "CommitMessage": "cdk deploy",
+            "CommitMessage": commit_message,
             "PackageDescription": description,
             **_options(spec),
         }
         return package_from_api(self._calls.call("UpdatePackage", **request)["PackageDetails"])
+
+    def latest_commit(self, package_id: str) -> str:
+        """The commit message of the package's newest version ("" without any)."""
+        versions = [
+            entry
+            for page in self._calls.pages("GetPackageVersionHistory", PackageID=package_id)
+            for entry in page.get("PackageVersionHistoryList", [])
+        ]
+        newest = max(versions, key=lambda v: _created(v.get("CreatedAt")), default=None)
+        return str(newest.get("CommitMessage") or "") if newest else ""
 
     def update_scope(self, package_id: str, operation: str, users: tuple[str, ...]) -> None:
         """UpdatePackageScope: ADD, OVERRIDE or REMOVE the accounts the package is shared with."""
@@ -92,3 +102,8 @@ def _options(spec: PackageSpec) -> dict[str, Any]:
     if spec.encryption is not None:
         options["PackageEncryptionOptions"] = spec.encryption.to_api()
     return options
+
+
+def _created(value: Any) -> float:
+    """CreatedAt as botocore parses it (datetime) or as a number."""
+    return float(value.timestamp()) if hasattr(value, "timestamp") else float(value or 0)
