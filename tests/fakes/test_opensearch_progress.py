@@ -155,3 +155,22 @@ def test_a_preassociated_pending_plugin_has_a_change(
     progress = client.describe_domain_change_progress(DomainName=DOMAIN)["ChangeProgressStatus"]
     assert progress["Status"] == "PROCESSING"
     assert len(BLUE_GREEN_STAGES) == progress["TotalNumberOfStages"]
+
+
+def test_a_stalled_plugin_dissociation_stops_moving_and_keeps_the_domain_processing(
+    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
+) -> None:
+    manual_opensearch.add_package("F111111111", "ZIP-PLUGIN", dissociation_seconds=80)
+    manual_opensearch.preassociate(DOMAIN, "F111111111")
+    manual_opensearch.stall_dissociation("F111111111")
+    client.dissociate_package(PackageID="F111111111", DomainName=DOMAIN)
+    clock.advance(30)  # stalls at 40 s, its stages paced as if it took 80 s
+    moving = stage_statuses(client)
+    clock.advance(3600)
+    progress = client.describe_domain_change_progress(DomainName=DOMAIN)["ChangeProgressStatus"]
+    assert progress["Status"] == "PROCESSING"
+    stalled = [s["Status"] for s in progress["ChangeProgressStages"]]
+    assert stalled.count("COMPLETED") == 4
+    assert moving.count("COMPLETED") == 3
+    assert manual_opensearch.association_status(DOMAIN, "F111111111") == "DISSOCIATING"
+    assert client.describe_domain(DomainName=DOMAIN)["DomainStatus"]["Processing"] is True

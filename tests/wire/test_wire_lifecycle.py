@@ -305,3 +305,26 @@ def test_a_successful_create_answers_the_plain_id_and_its_delete_dissociates_ado
     assert "#keep=" not in answer["PhysicalResourceId"]
     assert stack.delete()["Status"] == "SUCCESS"
     assert statuses(env) == {}
+
+
+def test_a_plugin_dissociation_that_does_not_move_fails_with_what_to_do(
+    env: AwsEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index still uses the plugin: the service cannot remove it and the blue/green stays in
+    processing. The Delete notices the stalled change and fails saying what to do, instead of
+    spinning to the deadline."""
+    monkeypatch.setattr("domain_packages_handler.associations.plan.STUCK_AFTER_SECONDS", 2.0)
+    env.opensearch.add_package("pkg-a1", "ZIP-PLUGIN", engine_version="OpenSearch_2.17",
+                               association_seconds=0.5, dissociation_seconds=2.0)  # fmt: skip
+    stack = Stack(env)
+    assert stack.create(props(DOMAIN, "pkg-a1", timeout=600))["Status"] == "SUCCESS"
+    env.opensearch.stall_dissociation("pkg-a1")
+    started = time.monotonic()
+    answer = stack.delete()
+    assert answer["Status"] == "FAILED", answer
+    assert answer["Reason"].startswith(
+        f"dissociation failed on domain {DOMAIN}: pkg-a1 DissociationStuck: the domain's "
+        "blue/green has not moved past"
+    )
+    assert "an index probably still uses the plugin" in answer["Reason"]
+    assert time.monotonic() - started < 15

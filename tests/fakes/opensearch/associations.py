@@ -39,8 +39,16 @@ BATCH_VERSION_UPDATES = ("applies", "desired_state", "ignored")
 class AssociationsMixin(DomainsMixin):
     """Association and dissociation of packages, with scripted failures."""
 
+    def stall_dissociation(self, package_id: str) -> None:
+        """The next dissociation of this plugin never ends: the API reference (DissociatePackage)
+        says a package an index uses cannot be dissociated, and the reference that the
+        blue/green then stays in processing. Its change stops moving halfway."""
+        with self._lock:
+            self._stalled_dissociations.add(package_id)
+
     _association_failures: dict[str, Failure]
     _dissociation_failures: dict[str, Failure]
+    _stalled_dissociations: set[str]
     #: One of BATCH_VERSION_UPDATES; tests set it.
     batch_version_update: str = "applies"
 
@@ -235,6 +243,10 @@ class AssociationsMixin(DomainsMixin):
             association.status = "DISSOCIATING"
             association.pending = "dissociate"
             association.pending_until = now + self._dissociation_seconds(package)
+            if package_id in self._stalled_dissociations:
+                self._stalled_dissociations.discard(package_id)
+                association.stalled_at = now + self._dissociation_seconds(package) / 2
+                association.pending_until = float("inf")
             association.planned_failure = _take_failure(self._dissociation_failures, package_id)
             association.error = None
             association.last_updated = now
@@ -253,11 +265,13 @@ class AssociationsMixin(DomainsMixin):
             and self._makes_processing(package.package_type)
         ]
         if plugins:
+            stalls = [a.stalled_at for a in plugins if a.stalled_at is not None]
             self._record_change(
                 domain,
                 now,
                 max(a.pending_until for a in plugins),
                 failed=any(a.planned_failure is not None for a in plugins),
+                stalls_at=min(stalls) if stalls else None,
             )
 
     def _require_idle(self, domain: Domain, now: float) -> None:

@@ -185,7 +185,13 @@ class DomainsMixin(OpenSearchStore):
         return self.plugin_changes_process_domain and package_type == "ZIP-PLUGIN"
 
     def _record_change(
-        self, domain: Domain, start: float, end: float, *, failed: bool = False
+        self,
+        domain: Domain,
+        start: float,
+        end: float,
+        *,
+        failed: bool = False,
+        stalls_at: float | None = None,
     ) -> None:
         """Record a configuration change that keeps the domain Processing from `start` to `end`,
         for DescribeDomainChangeProgress (see `progress`).
@@ -195,7 +201,7 @@ class DomainsMixin(OpenSearchStore):
         """
         number = next(self._change_ids)
         change_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-opensearch/{domain.name}/{number}"))
-        domain.changes.append(Change(change_id, start, end, failed))
+        domain.changes.append(Change(change_id, start, end, failed, stalls_at))
 
     def _association_seconds(self, package: Package | None) -> float:
         """The package's own association time, else the fake's default (also for a gone one).

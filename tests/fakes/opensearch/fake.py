@@ -68,6 +68,7 @@ class FakeOpenSearch(ProtocolMixin, ChangeProgressMixin, UpgradesMixin):
         self._faults: dict[str, deque[FaultKind]] = {}
         self._association_failures: dict[str, Failure] = {}
         self._dissociation_failures: dict[str, Failure] = {}
+        self._stalled_dissociations: set[str] = set()
         self._records: list[Record] = []
         self._s3 = S3Objects()
         self._new_ids = itertools.count(1)

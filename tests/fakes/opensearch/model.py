@@ -171,6 +171,7 @@ class Association:
     pending_until: float = 0.0
     planned_failure: tuple[str, str] | None = None
     error: tuple[str, str] | None = None
+    stalled_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,8 @@ class Change:
     end: float
     failed: bool = False
     """The change ends FAILED (a plugin association or dissociation scripted to fail)."""
+    stalls_at: float | None = None
+    """Clock time from which the blue/green stops moving (a plugin an index still uses)."""
 
 
 @dataclass

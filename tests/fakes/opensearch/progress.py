@@ -88,7 +88,13 @@ def change_status(change: Change, now: float, epoch: Callable[[float], float]) -
     its values, so these are the fake's own, in the style of OverallChangeStatus.
     """
     total = len(BLUE_GREEN_STAGES)
-    duration = max(change.end - change.start, 0.0)
+    if change.stalls_at is not None:
+        # A stalled change: the stages move as if it took twice as long up to the stall, then
+        # nothing moves any more (Fake: see stall_dissociation).
+        duration = 2 * max(change.stalls_at - change.start, 0.0)
+        now = min(now, change.stalls_at)
+    else:
+        duration = max(change.end - change.start, 0.0)
 
     def boundary(index: int) -> float:
         return change.start + duration * index / total
