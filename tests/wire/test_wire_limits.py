@@ -140,11 +140,8 @@ class Killed(BaseException):
     """Stands for the sandbox dying: nothing in the handler catches it."""
 
 
-def test_an_invocation_killed_mid_wait_is_recovered_by_the_retried_event(
-    env: AwsEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Lambda retries an asynchronous event whose invocation died; the retry must pick up."""
-    env.opensearch.set_package_timing("F111", association_seconds=2.0)
+def die_at_the_first_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next invocation dies when it first waits (its sandbox gone: nothing catches it)."""
     original_log = logs.log_event
     kill_armed = threading.Event()
     kill_armed.set()
@@ -156,6 +153,14 @@ def test_an_invocation_killed_mid_wait_is_recovered_by_the_retried_event(
             raise Killed
 
     monkeypatch.setattr("domain_packages_handler.core.waiting.log_event", log_then_die)
+
+
+def test_an_invocation_killed_mid_wait_is_recovered_by_the_retried_event(
+    env: AwsEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lambda retries an asynchronous event whose invocation died; the retry must pick up."""
+    env.opensearch.set_package_timing("F111", association_seconds=2.0)
+    die_at_the_first_wait(monkeypatch)
     stack = Stack(env)
     event = env.cloudformation.make_event("Create", properties=props(DOMAIN, "F111"))
     with pytest.raises(Killed):
@@ -202,17 +207,7 @@ def test_the_deadline_holds_across_a_redelivery_counted_from_cloudformations_req
     retry keeps the deadline of the first delivery (CloudFormation's ServiceTimeout runs from
     its request), instead of starting a fresh one that outlives CloudFormation's patience."""
     env.opensearch.set_package_timing("F111", association_seconds=120.0)
-    original_log = logs.log_event
-    kill_armed = threading.Event()
-    kill_armed.set()
-
-    def log_then_die(event: str, **fields: Any) -> None:
-        original_log(event, **fields)
-        if event == "wait" and kill_armed.is_set():
-            kill_armed.clear()
-            raise Killed
-
-    monkeypatch.setattr("domain_packages_handler.core.waiting.log_event", log_then_die)
+    die_at_the_first_wait(monkeypatch)
     stack = Stack(env)
     started = time.time()
     event = env.cloudformation.make_event("Create", properties=props(DOMAIN, "F111", timeout=6))
