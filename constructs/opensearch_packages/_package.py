@@ -18,9 +18,9 @@ from opensearch_packages._ipackage import alias_of
 from opensearch_packages._reference import ReferencedPackage
 from opensearch_packages._source_checks import DICTIONARY_FORMATS, DictionaryFormat, check_source
 from opensearch_packages._validation import (
+    DERIVED_PACKAGE_NAME_MAX_LENGTH,
     ENGINE_VERSION_PATTERN,
     MAX_DESCRIPTION_LENGTH,
-    PACKAGE_NAME_MAX_LENGTH,
     check_package_name,
     check_package_type,
     check_removal_policy,
@@ -238,7 +238,7 @@ def derive_package_name(
     """
     prefix = re.sub(r"[^a-z0-9]+", "-", construct_id.lower())
     prefix = re.sub(r"^[^a-z]+", "", prefix)  # must start with a letter
-    prefix = prefix[: PACKAGE_NAME_MAX_LENGTH - _HASH_LENGTH - 1].strip("-") or "package"
+    prefix = prefix[: DERIVED_PACKAGE_NAME_MAX_LENGTH - _HASH_LENGTH - 1].strip("-") or "package"
     identity = f"{path}\n{package_type}"
     if engine_version is not None and is_literal(engine_version):
         identity += f"\n{engine_version}"

@@ -110,16 +110,20 @@ def test_engine_version_token_is_not_checked(stack: cdk.Stack) -> None:
     assert PACKAGE_NAME_PATTERN.match(plugin.package_name)
 
 
-@pytest.mark.parametrize("name", ["ab", "a" * 29, "Synonyms", "1synonyms", "syn_onyms", "-syn"])
+@pytest.mark.parametrize("name", ["ab", "a" * 257, "Synonyms", "1synonyms", "syn_onyms", "-syn"])
 def test_invalid_package_name(stack: cdk.Stack, name: str) -> None:
-    with pytest.raises(ValueError, match=rf"package_name '{name}' is not a valid .* 3 to 28"):
+    with pytest.raises(ValueError, match=rf"package_name '{name}' is not a valid .* 3 to 256"):
         package(stack, location(), package_name=name)
 
 
 def test_package_name_limits_are_allowed(stack: cdk.Stack) -> None:
+    """The service's rule (botocore's model), not the domain name's 28 characters."""
     assert package(stack, location(), package_name="abc").package_name == "abc"
-    longest = "a" + "-0" * 13 + "z"
+    longest = "a" + "-0" * 127 + "z"
+    assert len(longest) == 256
     assert package(stack, location(), id="Other", package_name=longest).package_name == longest
+    beyond_domain_rule = "a" * 29
+    assert package(stack, location(), id="Third", package_name=beyond_domain_rule).package_name
 
 
 def test_package_name_token_is_not_checked(stack: cdk.Stack) -> None:
