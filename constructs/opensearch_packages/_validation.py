@@ -48,6 +48,21 @@ def is_literal(value: str) -> bool:
     return not Token.is_unresolved(value)
 
 
+def is_given(owner: str, field: str, value: object, kind: type, expected: str) -> bool:
+    """Whether an optional value is given (not None); raise a TypeError naming the construct,
+    the value and what to give instead if it is not a ``kind``.
+
+    :param expected: What to give, e.g. ``"a string"`` or ``"True, False or None"``.
+    """
+    if value is None:
+        return False
+    if not isinstance(value, kind):
+        raise TypeError(
+            f"{owner}: {field} {value!r} is a {type(value).__name__}; expected {expected}"
+        )
+    return True
+
+
 def check_package_id(value: object, what: str = "package ID") -> str:
     """Return ``value`` if it is a valid package ID (or a token), else raise."""
     if not isinstance(value, str):

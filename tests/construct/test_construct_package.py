@@ -178,16 +178,6 @@ def test_derived_name_is_readable_stable_and_unique(app: cdk.App) -> None:
     assert len(long_id.package_name) == 28
 
 
-def test_new_type_or_engine_version_gives_a_new_name() -> None:
-    """They need a new package, which cannot have the old one's name while that exists."""
-    names = {
-        derive_package_name("Plugin", "S/Plugin", "ZIP-PLUGIN", "OpenSearch_2.17"),
-        derive_package_name("Plugin", "S/Plugin", "ZIP-PLUGIN", "OpenSearch_2.19"),
-        derive_package_name("Plugin", "S/Plugin", "PACKAGE-CONFIG", None),
-    }
-    assert len(names) == 3
-
-
 # --- the custom resource ------------------------------------------------------------------------
 
 
