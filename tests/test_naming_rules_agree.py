@@ -31,8 +31,11 @@ EDGES = [
     "",
     "ab",
     "abc",
-    "a" * 28,
+    "a" * 28,  # the longest domain name
     "a" * 29,
+    "a" * 256,  # the longest package name
+    "a" * 257,
+    "a" + "-" * 255,
     "1abc",
     "-abc",
     "abc-",
@@ -50,6 +53,12 @@ EDGES = [
 ]
 # Letters, digits, hyphens and a few characters every rule refuses.
 NAMEISH = st.text(alphabet="abcfgkpxyzAFG0123456789-_ .", max_size=40)
+# Long names around the package name's 256 characters.
+LONG_NAMES = st.builds(
+    lambda head, length: head + "a" * length,
+    st.sampled_from(["a", "1", "A", "a-", "a_"]),
+    st.integers(min_value=250, max_value=260),
+)
 
 
 @pytest.mark.parametrize(("what", "construct_check", "handler_pattern"), RULES)
@@ -66,7 +75,7 @@ def test_edge_cases_agree(
 
 
 @settings(max_examples=400, deadline=None)
-@given(value=NAMEISH, rule=st.sampled_from(RULES))
+@given(value=NAMEISH | LONG_NAMES, rule=st.sampled_from(RULES))
 def test_random_values_agree(
     value: str, rule: tuple[str, Callable[[object], str], re.Pattern[str]]
 ) -> None:

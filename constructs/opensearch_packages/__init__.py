@@ -2,6 +2,7 @@
 
 ``Package`` makes a package (a synonym dictionary, a plugin, its licence or config) from a file
 in the repository or in S3, and keeps it up to date: new content, new package version.
+A ``PackageConfiguration`` describes what a plugin package needs (licence, configuration).
 ``Package.from_package_id`` references a package made elsewhere (an ``IPackage``, as is a
 ``Package``): the stack associates it but never updates or deletes it.
 
@@ -25,15 +26,31 @@ if TYPE_CHECKING:
     from opensearch_packages._association import PackageAssociation
     from opensearch_packages._domain_packages import DomainPackages
     from opensearch_packages._ipackage import IPackage
+    from opensearch_packages._options import (
+        REQUIREMENT_LEVELS,
+        PackageConfiguration,
+        RequirementLevel,
+    )
     from opensearch_packages._package import Package
 
-__all__ = ["DomainPackages", "IPackage", "Package", "PackageAssociation"]
+__all__ = [
+    "REQUIREMENT_LEVELS",
+    "DomainPackages",
+    "IPackage",
+    "Package",
+    "PackageAssociation",
+    "PackageConfiguration",
+    "RequirementLevel",
+]
 
 _MODULES = {
     "DomainPackages": "opensearch_packages._domain_packages",
     "IPackage": "opensearch_packages._ipackage",
     "Package": "opensearch_packages._package",
     "PackageAssociation": "opensearch_packages._association",
+    "PackageConfiguration": "opensearch_packages._options",
+    "RequirementLevel": "opensearch_packages._options",
+    "REQUIREMENT_LEVELS": "opensearch_packages._options",
 }
 
 

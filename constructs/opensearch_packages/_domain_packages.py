@@ -19,6 +19,7 @@ from opensearch_packages._ipackage import (
     package_key,
     package_label,
 )
+from opensearch_packages._package import Package
 from opensearch_packages._validation import (
     MAX_PACKAGES_PER_DOMAIN,
     check_domain_name,
@@ -140,9 +141,11 @@ class DomainPackages(Construct):
                 "TimeoutSeconds": timeout_seconds,
             },
             removal_policy=removal,
+            associates=True,
         )
         if domain is not None:
             _depend_on_domain(self._resource, domain)
+            _domain_waits_for_plugins(domain, normalised, self)
 
     @property
     def domain_name(self) -> str:
@@ -288,6 +291,36 @@ def _depend_on_domain(resource: CustomResource, domain: opensearch.IDomain) -> N
         # (jsii proxies of one JavaScript object need not be identical: compare paths)
         if child.node.path != domain_resource.node.path:
             resource.node.add_dependency(child)
+
+
+def _domain_waits_for_plugins(
+    domain: opensearch.IDomain, packages: Sequence[PackageAssociation], scope: Construct
+) -> None:
+    """Make a domain of this stack depend on the ZIP-PLUGIN ``Package``s of this stack that it
+    is given (listed, or prerequisites).
+
+    The service wants a plugin's package for a new engine version to exist before the domain
+    upgrades to that version (developer guide, custom plugins): a deployment that changes the
+    ``Package``'s ``engine_version`` and the domain's version together then replaces the package
+    first, and the domain's blue/green moves to it. The handler's domain-scoped permissions are
+    in their own policy, on which a ``Package`` does not depend: no cycle. A domain or package
+    of another stack gets no dependency (it could make the stacks depend on each other).
+    """
+    stack = Stack.of(scope)
+    domain_resource = domain.node.default_child
+    if not (
+        isinstance(domain_resource, CfnResource)
+        and Stack.of(domain_resource).node.path == stack.node.path
+    ):
+        return
+    refs = [ref for p in packages for ref in (p.package_id, *p.prerequisites)]
+    for ref in refs:
+        if (
+            isinstance(ref, Package)
+            and ref.package_type == "ZIP-PLUGIN"
+            and Stack.of(ref).node.path == stack.node.path
+        ):
+            domain_resource.node.add_dependency(ref.resource)
 
 
 def _package_property(package: PackageAssociation) -> dict[str, Any]:

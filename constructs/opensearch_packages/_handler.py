@@ -4,7 +4,7 @@ its IAM."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_cdk import Acknowledgment, CustomResource, Duration, RemovalPolicy, Stack, Validations
@@ -41,6 +41,15 @@ PACKAGE_ACTIONS = (
     "es:ListDomainsForPackage",
     "es:UpdatePackageScope",
     "es:GetPackageVersionHistory",
+)
+#: What the service does with a ``Package``'s customer managed key, with the caller's permissions
+#: (the developer guide's "custom package AWS KMS integration": the key encrypts a ZIP-PLUGIN at
+#: rest; the service creates grants on it and uses it for data keys).
+PACKAGE_KEY_ACTIONS = (
+    "kms:CreateGrant",
+    "kms:GenerateDataKey",
+    "kms:Decrypt",
+    "kms:DescribeKey",
 )
 UNSCOPED_REASON = (
     "es:DescribePackages has no resource-level permissions (the Service Authorization Reference "
@@ -131,6 +140,11 @@ class DomainPackagesHandler(Construct):
         )
         self.role.add_to_principal_policy(self._unscoped_statement)
         self._domain_statement = iam.PolicyStatement(actions=list(DOMAIN_ACTIONS))
+        #: The domain-scoped statements (domain actions, ``iam:PassRole``), in a policy of their
+        #: own, created with the first of them: the default policy (on which the function
+        #: depends) then never references a domain, so that a domain of the stack may depend on
+        #: a ``Package`` (a plugin's package must exist before the domain upgrades to it).
+        self.association_policy: iam.Policy | None = None
         self._pass_role_statement = iam.PolicyStatement(actions=["iam:PassRole"])
         self._object_statement = iam.PolicyStatement(actions=["s3:GetObject"])
         self._decrypt_statement = iam.PolicyStatement(actions=["kms:Decrypt"], resources=["*"])
@@ -167,12 +181,21 @@ class DomainPackagesHandler(Construct):
         )
 
     def allow_domain(self, domain_arn: str) -> None:
-        """Grant the package actions on ``domain_arn`` (once per distinct ARN)."""
-        self._grant(self._domain_statement, self._domain_arns, domain_arn)
+        """Grant the package actions on ``domain_arn`` (once per distinct ARN), in the
+        association policy."""
+        self._grant(
+            self._domain_statement, self._domain_arns, domain_arn, self._add_association_statement
+        )
 
     def allow_pass_role(self, role: iam.IRole) -> None:
-        """Grant ``iam:PassRole`` on ``role`` (once per distinct role)."""
-        self._grant(self._pass_role_statement, self._role_arns, role.role_arn)
+        """Grant ``iam:PassRole`` on ``role`` (once per distinct role), in the association
+        policy."""
+        self._grant(
+            self._pass_role_statement,
+            self._role_arns,
+            role.role_arn,
+            self._add_association_statement,
+        )
 
     def allow_package_management(self) -> None:
         """Grant the package actions a ``Package`` needs (once; they have no resource scope)."""
@@ -209,6 +232,13 @@ class DomainPackagesHandler(Construct):
         """Grant ``kms:Decrypt`` on ``key``, a package source object's customer managed key."""
         key.grant_decrypt(self.role)
 
+    def allow_package_key(self, key: kms.IKey) -> None:
+        """Grant ``PACKAGE_KEY_ACTIONS`` on ``key``, the customer managed key that encrypts a
+        ZIP-PLUGIN package: through the key's own ``grant``, which adds what the key's kind
+        needs: the role's policy on the key's ARN, and a key policy statement too where CDK
+        manages a key policy that does not trust the account's IAM policies."""
+        key.grant(self.role, *PACKAGE_KEY_ACTIONS)
+
     def custom_resource(
         self,
         scope: Construct,
@@ -217,9 +247,15 @@ class DomainPackagesHandler(Construct):
         timeout: Duration,
         properties: Mapping[str, Any],
         removal_policy: RemovalPolicy | None = None,
+        associates: bool = False,
     ) -> CustomResource:
         """A custom resource ``Resource`` in ``scope`` served by this function, created after
-        the function's permissions (so that they exist before its first event)."""
+        the function's permissions (so that they exist before its first event).
+
+        :param associates: Whether it associates packages with domains (a ``DomainPackages``):
+            it then waits for the association policy too. A ``Package`` does not, so that a
+            domain of the stack may depend on it without a cycle.
+        """
         resource = CustomResource(
             scope,
             "Resource",
@@ -229,18 +265,36 @@ class DomainPackagesHandler(Construct):
             removal_policy=removal_policy,
             properties=dict(properties),
         )
-        for permission in self.permissions():
+        for permission in self.permissions(associates=associates):
             resource.node.add_dependency(permission)
         return resource
 
-    def _grant(self, statement: iam.PolicyStatement, granted: list[str], arn: str) -> None:
-        """Add ``arn`` to ``statement`` once; the statement joins the policy with its first."""
+    def _grant(
+        self,
+        statement: iam.PolicyStatement,
+        granted: list[str],
+        arn: str,
+        add: Callable[[iam.PolicyStatement], object] | None = None,
+    ) -> None:
+        """Add ``arn`` to ``statement`` once; the statement joins a policy with its first ARN:
+        through ``add``, by default the role's default policy."""
         first_grant = not granted
         if not self._first_time(granted, arn):
             return
         if first_grant:
-            self.role.add_to_principal_policy(statement)
+            (add or self.role.add_to_principal_policy)(statement)
         statement.add_resources(arn)
+
+    def _add_association_statement(self, statement: iam.PolicyStatement) -> None:
+        """Add ``statement`` to the association policy, created with its first statement (an
+        ``iam.Policy`` may not be empty). Not a child of the role: the function depends on
+        everything under its role, and must not depend on this policy."""
+        if self.association_policy is None:
+            self.association_policy = iam.Policy(
+                self, "AssociationPolicy", roles=[self.role], statements=[statement]
+            )
+        else:
+            self.association_policy.add_statements(statement)
 
     def _first_time(self, arns: list[str], arn: str) -> bool:
         """Record ``arn`` in ``arns`` unless it is there already; compared as CloudFormation
@@ -265,6 +319,10 @@ class DomainPackagesHandler(Construct):
             )
         )
 
-    def permissions(self) -> list[IConstruct]:
-        """What must exist before the handler's first event: its policies."""
-        return [self.default_policy, self.self_invoke_policy]
+    def permissions(self, *, associates: bool = True) -> list[IConstruct]:
+        """What must exist before the handler's first event: its policies; the association
+        policy (if any) only for a resource that ``associates``."""
+        permissions: list[IConstruct] = [self.default_policy, self.self_invoke_policy]
+        if associates and self.association_policy is not None:
+            permissions.append(self.association_policy)
+        return permissions

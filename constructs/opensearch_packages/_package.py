@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
@@ -15,16 +16,23 @@ from constructs import Construct
 
 from opensearch_packages._handler import DomainPackagesHandler
 from opensearch_packages._ipackage import alias_of
+from opensearch_packages._options import (
+    PackageConfiguration,
+    check_package_configuration,
+    check_shared_with,
+    check_vending_enabled,
+)
 from opensearch_packages._reference import ReferencedPackage
 from opensearch_packages._source_checks import DICTIONARY_FORMATS, DictionaryFormat, check_source
 from opensearch_packages._validation import (
+    DERIVED_PACKAGE_NAME_MAX_LENGTH,
     ENGINE_VERSION_PATTERN,
     MAX_DESCRIPTION_LENGTH,
-    PACKAGE_NAME_MAX_LENGTH,
     check_package_name,
     check_package_type,
     check_removal_policy,
     check_timeout,
+    is_given,
     is_literal,
 )
 
@@ -40,6 +48,26 @@ _HASH_LENGTH = 8
 _PROBLEMS_SHOWN = 5
 
 
+class _Attribute:
+    """A read-only attribute of a ``Package``'s custom resource: a token (``Fn::GetAtt``)."""
+
+    def __init__(self, attribute: str, doc: str) -> None:
+        self._attribute = attribute
+        self.__doc__ = f"{doc} A token (``{attribute}``)."
+
+    @overload
+    def __get__(self, package: None, owner: type | None = None) -> _Attribute: ...
+    @overload
+    def __get__(self, package: Package, owner: type | None = None) -> str: ...
+    def __get__(self, package: Package | None, owner: type | None = None) -> _Attribute | str:
+        if package is None:
+            return self
+        return package.resource.get_att_string(self._attribute)
+
+    def __set__(self, package: Package, value: object) -> None:
+        raise AttributeError(f"{self._attribute} is read-only: the service reports it")
+
+
 class Package(Construct):
     """An Amazon OpenSearch Service package (a synonym dictionary, a plugin, its licence or
     config) made from a local file or an existing S3 object, kept up to date by CloudFormation.
@@ -52,6 +80,16 @@ class Package(Construct):
     Give the ``Package`` itself to ``DomainPackages``: a new package version then makes the
     domain apply it (re-association) in the same deployment. For a package made elsewhere, use
     ``Package.from_package_id`` instead: the stack then references it, never owns it.
+
+    Engine upgrades of a domain with a plugin are one deployment: change the ZIP-PLUGIN's
+    ``engine_version`` and the domain's ``version`` together. CloudFormation replaces the
+    ``Package`` by a package of the same name for the new version (a plugin's derived name does
+    not depend on the engine version); a ``DomainPackages`` given a ``Domain`` of the same stack
+    makes that domain depend on the plugin, so the new package exists before the domain
+    upgrades; the domain's blue/green deployment moves to it; ``DomainPackages`` finds the new
+    ID associated and makes no call for it; CloudFormation's cleanup deletes the old package.
+    For a domain or plugin in another stack, or a ``domain_name``, declare that order yourself
+    (README, "Engine upgrades").
 
     Example::
 
@@ -66,12 +104,20 @@ class Package(Construct):
         ``aws_s3.Location(bucket_name=..., object_key=...)``.
     :param package_type: ``TXT-DICTIONARY`` (default), ``ZIP-PLUGIN``, ``PACKAGE-LICENSE`` or
         ``PACKAGE-CONFIG``.
-    :param package_name: The package's name, unique in the account and Region: 3 to 28
-        characters, ``[a-z][a-z0-9-]+``. Default: derived from the construct ID and a hash of its
-        path, its type and engine version (e.g. ``synonyms-1a2b3c4d``), so that a new type or
-        engine version gets a new name and CloudFormation replaces the package.
+    :param package_name: The package's name, unique in the account and Region (a ZIP-PLUGIN's:
+        per engine version): 3 to 256 characters, ``[a-z][a-z0-9-]+``. Default: derived from the
+        construct ID and a hash of its path, its type and ``vending_enabled`` if set (at most 28
+        characters, e.g. ``synonyms-1a2b3c4d``), so that a new type gets a new name and
+        CloudFormation replaces the package; not from the engine version (see
+        ``engine_version``).
     :param engine_version: For a ZIP-PLUGIN (required there, not allowed otherwise): the engine
-        version the plugin is built for, e.g. ``OpenSearch_2.19``.
+        version the plugin is built for, e.g. ``OpenSearch_2.19``. To upgrade the domain, change
+        it together with the domain's ``version`` in one deployment: CloudFormation replaces this
+        package by one of the same name for the new version (the service wants it so, and
+        created before the domain upgrades: a ``DomainPackages`` given a ``Domain`` of this stack
+        makes the domain depend on its ZIP-PLUGIN ``Package``s), the domain's blue/green
+        deployment moves to the new package, ``DomainPackages`` finds it associated, and
+        CloudFormation's cleanup deletes the old package.
     :param description: The package's description, at most 989 characters (the service's
         1,024 less the handler's 35-character ownership mark). Default: none.
     :param source_key: For an S3 ``source`` encrypted with a customer managed KMS key (SSE-KMS):
@@ -80,6 +126,29 @@ class Package(Construct):
         it in its key policy. Default: none, the object is not encrypted with a customer managed
         key (SSE-S3, or the AWS managed key ``aws/s3``). A local ``source`` needs none: its asset
         bucket's key is allowed through S3 for that object only.
+    :param package_configuration: What the package (a plugin) needs besides itself: a
+        ``PackageConfiguration`` (licence and configuration requirements, licence file path,
+        restart on a configuration update). A change is a new package version
+        (``UpdatePackage``). Default: none.
+    :param encryption_key: For a ZIP-PLUGIN only: a customer managed KMS key (symmetric) that
+        encrypts the package at rest on top of the AWS owned key (the developer guide's "custom
+        package AWS KMS integration"). The handler is granted ``kms:CreateGrant``,
+        ``kms:GenerateDataKey``, ``kms:Decrypt`` and ``kms:DescribeKey`` on exactly this key,
+        through the key's own ``grant`` (a key of this stack, whose key policy trusts the
+        account's IAM policies, needs nothing more). A key made elsewhere (another stack, by
+        hand, another account) must allow those four actions to the handler's role
+        (``DomainPackages.function.role``, the stack's ``OpenSearchDomainPackagesHandler``) in
+        its key policy; a key of another account must also be named by its full ARN.
+        Disabling or deleting the key (or revoking the service's grants) can
+        leave the domains that run the plugin inoperable. Default: none, the AWS owned key only.
+    :param vending_enabled: Whether the package may be vended to other users
+        (``PackageVendingOptions``). Only ``CreatePackage`` takes it: changing it makes a new
+        package (a new derived name; give an explicit ``package_name`` a new value), which
+        CloudFormation creates before it deletes the old one. Default: not set, the service's
+        default.
+    :param shared_with: The accounts the package is shared with: 12-digit account IDs, or
+        ``["GLOBAL"]`` (``PackageScope``, kept in step with ``UpdatePackageScope``; no new
+        package, no new version). Default: none, not shared.
     :param removal_policy: ``RemovalPolicy.DESTROY`` (default) deletes the package when it is
         removed from the stack or replaced; the deletion fails, naming the domains, while a
         domain still uses the package. ``RemovalPolicy.RETAIN`` keeps it (CloudFormation's
@@ -111,6 +180,10 @@ class Package(Construct):
         engine_version: str | None = None,
         description: str | None = None,
         source_key: kms.IKey | None = None,
+        package_configuration: PackageConfiguration | None = None,
+        encryption_key: kms.IKey | None = None,
+        vending_enabled: bool | None = None,
+        shared_with: Sequence[str] | None = None,
         removal_policy: RemovalPolicy | None = None,
         timeout: Duration | None = None,
         check_source: bool = True,
@@ -125,6 +198,10 @@ class Package(Construct):
         if package_name is not None:
             check_package_name(package_name)
         _check_description(owner, description)
+        check_package_configuration(owner, package_configuration)
+        _check_encryption_key(owner, package_type, encryption_key)
+        check_vending_enabled(owner, vending_enabled)
+        scope_users = check_shared_with(owner, shared_with)
         removal = check_removal_policy(
             owner, removal_policy, "delete the package once no domain uses it", "keep it"
         )
@@ -139,7 +216,7 @@ class Package(Construct):
         self.timeout = Duration.seconds(timeout_seconds)
         #: The package's name, as given or derived.
         self.package_name = package_name or derive_package_name(
-            id, self.node.path, package_type, engine_version
+            id, self.node.path, package_type, vending_enabled
         )
         self._alias = alias_of(self.node.path)
 
@@ -167,6 +244,8 @@ class Package(Construct):
         handler.allow_read_object(object_arn)
         if source_key is not None:
             handler.allow_decrypt(source_key)
+        if encryption_key is not None:
+            handler.allow_package_key(encryption_key)
         #: Where the package is created from: the asset's bucket and key, or the given object.
         self.source_location = s3.Location(bucket_name=bucket_name, object_key=object_key)
 
@@ -179,6 +258,9 @@ class Package(Construct):
             properties["EngineVersion"] = engine_version
         if description is not None:
             properties["PackageDescription"] = description
+        properties.update(
+            _option_properties(package_configuration, encryption_key, vending_enabled, scope_users)
+        )
         properties["TimeoutSeconds"] = timeout_seconds
 
         #: The ``Custom::OpenSearchPackage`` custom resource.
@@ -221,6 +303,24 @@ class Package(Construct):
         """The package's available version (a token), e.g. ``v3``: new content, new version."""
         return self.resource.get_att_string("PackageVersion")
 
+    plugin_name = _Attribute(
+        "PluginName", "A ZIP-PLUGIN's plugin name, from its descriptor (empty for other types)."
+    )
+    plugin_version = _Attribute(
+        "PluginVersion", "A ZIP-PLUGIN's plugin version (empty for other types)."
+    )
+    plugin_class_name = _Attribute(
+        "PluginClassName", "A ZIP-PLUGIN's plugin class name (empty for other types)."
+    )
+    package_owner = _Attribute(
+        "PackageOwner", "The package's owner as the service reports it, an account ID."
+    )
+    available_configuration = _Attribute(
+        "AvailablePackageConfiguration",
+        "The package's available configuration as the service reports it, a JSON string "
+        "(empty when none).",
+    )
+
     @property
     def alias(self) -> str:
         """A short name for this package, fixed at synth time, that ``DomainPackages`` uses in
@@ -229,19 +329,22 @@ class Package(Construct):
 
 
 def derive_package_name(
-    construct_id: str, path: str, package_type: str, engine_version: str | None
+    construct_id: str, path: str, package_type: str, vending_enabled: bool | None = None
 ) -> str:
     """A valid package name, readable (from the construct ID) and unique (a hash of the path).
 
-    The hash also covers the type and a literal engine version: changing them needs a new
-    package, whose name must differ while the old one still exists.
+    The hash also covers the type and ``vending_enabled`` when set: changing them needs a new
+    package, whose name must differ while the old one still exists. Not the engine version: the
+    service wants a plugin's package for a new engine version under the same name (developer
+    guide, custom plugins: upgrading), and a ZIP-PLUGIN's name is unique per engine version.
+    At most 28 characters, as names always were derived.
     """
     prefix = re.sub(r"[^a-z0-9]+", "-", construct_id.lower())
     prefix = re.sub(r"^[^a-z]+", "", prefix)  # must start with a letter
-    prefix = prefix[: PACKAGE_NAME_MAX_LENGTH - _HASH_LENGTH - 1].strip("-") or "package"
+    prefix = prefix[: DERIVED_PACKAGE_NAME_MAX_LENGTH - _HASH_LENGTH - 1].strip("-") or "package"
     identity = f"{path}\n{package_type}"
-    if engine_version is not None and is_literal(engine_version):
-        identity += f"\n{engine_version}"
+    if vending_enabled is not None:
+        identity += f"\nvending={vending_enabled}"
     digest = hashlib.sha256(identity.encode()).hexdigest()[:_HASH_LENGTH]
     return f"{prefix}-{digest}"
 
@@ -282,6 +385,44 @@ def _check_source(owner: str, source: object, source_key: object) -> None:
         f"{owner}: source {source!r} is a {type(source).__name__}; expected a file path string "
         "or an aws_s3.Location(bucket_name=..., object_key=...)"
     )
+
+
+def _option_properties(
+    configuration: PackageConfiguration | None,
+    encryption_key: kms.IKey | None,
+    vending_enabled: bool | None,
+    scope_users: tuple[str, ...] | None,
+) -> dict[str, Any]:
+    """The custom resource's properties for the options that are set (the handler's wire
+    format, ``packages/options.py``)."""
+    properties: dict[str, Any] = {}
+    if configuration is not None:
+        properties["PackageConfiguration"] = configuration.to_property()
+    if encryption_key is not None:
+        properties["PackageEncryptionOptions"] = {
+            "EncryptionEnabled": True,
+            "KmsKeyIdentifier": encryption_key.key_arn,
+        }
+    if vending_enabled is not None:
+        properties["PackageVendingOptions"] = {"VendingEnabled": vending_enabled}
+    if scope_users:
+        properties["PackageScope"] = list(scope_users)
+    return properties
+
+
+def _check_encryption_key(owner: str, package_type: str, key: object) -> None:
+    if key is None:
+        return
+    if not hasattr(key, "grant") or not hasattr(key, "key_arn"):
+        raise TypeError(
+            f"{owner}: encryption_key {key!r} is a {type(key).__name__}; expected an "
+            "aws_kms.IKey, e.g. aws_kms.Key.from_key_arn(self, 'PluginKey', '<key ARN>')"
+        )
+    if package_type != "ZIP-PLUGIN":
+        raise ValueError(
+            f"{owner}: encryption_key is only for a ZIP-PLUGIN (the service encrypts plugin "
+            f"packages with a customer managed key), not a {package_type}; drop encryption_key"
+        )
 
 
 def _check_dictionary_format(owner: str, package_type: str, dictionary_format: object) -> None:
@@ -356,13 +497,9 @@ def _check_type_and_engine(owner: str, package_type: object, engine_version: obj
 
 
 def _check_description(owner: str, description: object) -> None:
-    if description is None:
+    if not is_given(owner, "description", description, str, "a string"):
         return
-    if not isinstance(description, str):
-        raise TypeError(
-            f"{owner}: description {description!r} is a {type(description).__name__}; "
-            "expected a string"
-        )
+    assert isinstance(description, str)  # checked; narrows the type
     if is_literal(description) and len(description) > MAX_DESCRIPTION_LENGTH:
         raise ValueError(
             f"{owner}: description is {len(description)} characters long; use at most "

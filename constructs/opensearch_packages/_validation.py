@@ -23,9 +23,14 @@ MAX_PACKAGES_PER_DOMAIN = 20
 MAX_TIMEOUT_SECONDS = 3600
 #: Timeout of a ``DomainPackages`` or ``Package`` when none is given: the maximum.
 DEFAULT_TIMEOUT = Duration.hours(1)
-#: ``PackageName`` as the service accepts it: the same rule as a domain name.
-PACKAGE_NAME_PATTERN = DOMAIN_NAME_PATTERN
-PACKAGE_NAME_MAX_LENGTH = DOMAIN_NAME_MAX_LENGTH
+#: ``PackageName`` as the service accepts it (botocore's model): 3 to 256 characters, a lowercase
+#: letter, then lowercase letters, digits and hyphens.
+PACKAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]+$")
+PACKAGE_NAME_MIN_LENGTH = 3
+PACKAGE_NAME_MAX_LENGTH = 256
+#: Longest name ``Package`` derives: kept at the domain-name rule's 28 characters it always had,
+#: so that derived names of existing stacks stay as they are.
+DERIVED_PACKAGE_NAME_MAX_LENGTH = 28
 #: ``PackageType`` values of the OpenSearch Service API.
 PACKAGE_TYPES = ("TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG")
 #: ``EngineVersion`` of a ZIP-PLUGIN package, e.g. ``OpenSearch_2.19``.
@@ -41,6 +46,21 @@ _Node = TypeVar("_Node", bound=Hashable)
 def is_literal(value: str) -> bool:
     """Whether ``value`` is known at synth time (not a token)."""
     return not Token.is_unresolved(value)
+
+
+def is_given(owner: str, field: str, value: object, kind: type, expected: str) -> bool:
+    """Whether an optional value is given (not None); raise a TypeError naming the construct,
+    the value and what to give instead if it is not a ``kind``.
+
+    :param expected: What to give, e.g. ``"a string"`` or ``"True, False or None"``.
+    """
+    if value is None:
+        return False
+    if not isinstance(value, kind):
+        raise TypeError(
+            f"{owner}: {field} {value!r} is a {type(value).__name__}; expected {expected}"
+        )
+    return True
 
 
 def check_package_id(value: object, what: str = "package ID") -> str:
@@ -76,25 +96,38 @@ def check_domain_name(value: object) -> str:
 def check_package_name(value: object) -> str:
     """Return ``value`` if it is a valid package name (or a token), else raise.
 
-    Package names follow the same rule as domain names: 3 to 28 characters, ``[a-z][a-z0-9-]+``.
+    Package names: 3 to 256 characters, ``[a-z][a-z0-9-]+`` (the service's model; a domain
+    name allows only 28).
     """
-    return _check_name(value, "package_name", "package name", "my-synonyms")
+    return _check_name(
+        value,
+        "package_name",
+        "package name",
+        "my-synonyms",
+        lengths=(PACKAGE_NAME_MIN_LENGTH, PACKAGE_NAME_MAX_LENGTH),
+        pattern=PACKAGE_NAME_PATTERN,
+    )
 
 
-def _check_name(value: object, field: str, kind: str, example: str) -> str:
+def _check_name(
+    value: object,
+    field: str,
+    kind: str,
+    example: str,
+    *,
+    lengths: tuple[int, int] = (DOMAIN_NAME_MIN_LENGTH, DOMAIN_NAME_MAX_LENGTH),
+    pattern: re.Pattern[str] = DOMAIN_NAME_PATTERN,
+) -> str:
     if not isinstance(value, str):
         raise TypeError(
             f"{field} {value!r} is a {type(value).__name__}; expected a string such as {example!r}"
         )
-    if is_literal(value) and not (
-        DOMAIN_NAME_MIN_LENGTH <= len(value) <= DOMAIN_NAME_MAX_LENGTH
-        and DOMAIN_NAME_PATTERN.match(value)
-    ):
+    shortest, longest = lengths
+    if is_literal(value) and not (shortest <= len(value) <= longest and pattern.match(value)):
         raise ValueError(
             f"{field} {value!r} is not a valid OpenSearch Service {kind}: use "
-            f"{DOMAIN_NAME_MIN_LENGTH} to {DOMAIN_NAME_MAX_LENGTH} characters, starting with a "
-            "lowercase letter, followed by lowercase letters, digits and hyphens "
-            "(^[a-z][a-z0-9\\-]+$)"
+            f"{shortest} to {longest} characters, starting with a lowercase letter, followed by "
+            "lowercase letters, digits and hyphens (^[a-z][a-z0-9\\-]+$)"
         )
     return value
 

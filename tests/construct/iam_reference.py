@@ -57,6 +57,7 @@ ARN_OF: Mapping[str, tuple[str, str]] = {
     "AWS::IAM::Role": ("iam", "role"),
     "AWS::Lambda::Function": ("lambda", "function"),
     "AWS::Logs::LogGroup": ("logs", "log-group"),
+    "AWS::KMS::Key": ("kms", "key"),
 }
 
 
@@ -200,6 +201,14 @@ REQUEST_IMPLIED: Sequence[tuple[Callable[[set[str]], bool], str]] = (
     # ... and an SSE-KMS object is decrypted through S3 with the caller's permissions too (S3
     # user guide, SSE-KMS: reading an object needs kms:Decrypt on its key).
     (lambda members: {"S3BucketName", "S3Key"} <= members, "kms:Decrypt"),
+    # A customer managed key for the package (KmsKeyIdentifier in PackageEncryptionOptions on
+    # CreatePackage, UpdatePackage): the service creates grants on the key and uses it (data
+    # keys, decryption) with the caller's permissions (developer guide, "Amazon OpenSearch
+    # Service custom package AWS KMS integration").
+    *(
+        (lambda members: "KmsKeyIdentifier" in members, action)
+        for action in ("kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey")
+    ),
 )
 #: Actions that may be granted on `*` when the statement limits them to use through a service
 #: (kms:ViaService): the key of a bootstrap-encrypted asset bucket is unknown at synth time.

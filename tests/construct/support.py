@@ -77,12 +77,22 @@ def template_of(stack: cdk.Stack) -> dict[str, Any]:
     return dict(Template.from_stack(stack).to_json())
 
 
-def default_policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
-    """The statements of the handler role's default policy."""
+def handler_policy_statements(template: dict[str, Any], marker: str) -> list[dict[str, Any]]:
+    """The statements of the handler's one policy whose logical ID contains ``marker``."""
     policies = resources_of_type(template, "AWS::IAM::Policy")
-    (policy,) = [p for k, p in policies.items() if "ServiceRoleDefaultPolicy" in k]
+    (policy,) = [p for k, p in policies.items() if marker in k]
     statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
     return statements
+
+
+def default_policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statements of the handler role's default policy."""
+    return handler_policy_statements(template, "ServiceRoleDefaultPolicy")
+
+
+def association_policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statements of the handler's association policy (domain actions, iam:PassRole)."""
+    return handler_policy_statements(template, "HandlerAssociationPolicy")
 
 
 def validation_violations(outdir: Path) -> list[dict[str, Any]]:

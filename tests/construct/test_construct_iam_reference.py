@@ -12,6 +12,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_opensearchservice as opensearch
 from aws_cdk import aws_s3 as s3
 
@@ -55,7 +56,8 @@ def operations() -> frozenset[Operation]:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A stack that uses every feature that grants something: a DomainPackages on a `domain`
-    and one on a `domain_name`, a key access role, a Package from a local file and one from S3."""
+    and one on a `domain_name`, a key access role, a Package from a local file, one from S3 and
+    a plugin encrypted with a customer managed key."""
     source = tmp_path_factory.mktemp("package") / "synonyms.txt"
     source.write_text("laptop, notebook\n")
     app = cdk.App(context={"aws:cdk:bundling-stacks": []})
@@ -75,7 +77,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             PackageAssociation("pkg-0a1b2c3d", key_store_access_enabled=True, key_access_role=role),
         ],
     )
-    DomainPackages(stack, "OnDomainName", domain_name="other-domain", packages=[remote])
+    plugin = Package(
+        stack,
+        "Plugin",
+        source=s3.Location(bucket_name="my-packages", object_key="p/plugin.zip"),
+        package_type="ZIP-PLUGIN",
+        engine_version="OpenSearch_2.17",
+        encryption_key=kms.Key(stack, "PluginKey"),
+        shared_with=["111122223333"],
+    )
+    DomainPackages(stack, "OnDomainName", domain_name="other-domain", packages=[remote, plugin])
     return template_of(stack)
 
 
@@ -187,7 +198,14 @@ def test_operations_map_to_actions_through_the_reference(ref: Reference) -> None
     assert required_actions(ref, Operation("opensearch", "CreatePackage")) == {
         "es:CreatePackage",
         "s3:GetObject",
-        "kms:Decrypt",  # an SSE-KMS source object, read through S3
+        "kms:Decrypt",  # an SSE-KMS source object, read through S3, and the package's key
+        # the package's customer managed key (PackageEncryptionOptions.KmsKeyIdentifier)
+        "kms:CreateGrant",
+        "kms:GenerateDataKey",
+        "kms:DescribeKey",
+    }
+    assert required_actions(ref, Operation("opensearch", "UpdatePackageScope")) == {
+        "es:UpdatePackageScope"
     }
 
 
@@ -218,6 +236,8 @@ def plus(statements: list[dict[str, Any]], action: str, resource: Any) -> list[d
         "iam:PassRole",
         "s3:GetObject",
         "lambda:InvokeFunction",
+        "kms:CreateGrant",
+        "es:UpdatePackageScope",
     ],
 )
 def test_check_reports_a_removed_action(
@@ -264,6 +284,7 @@ DOMAIN_ARN = "arn:aws:es:us-east-1:123456789012:domain/d"
         ("iam:PassRole", DOMAIN_ARN, "iam:PassRole on arn:aws:es:"),
         ("s3:GetObject", "arn:aws:s3:::my-packages", "s3:GetObject on arn:aws:s3:::my-packages:"),
         ("kms:Decrypt", "*", "kms:Decrypt on *: not an ARN of its types"),  # no ViaService
+        ("kms:CreateGrant", "*", "kms:CreateGrant on *: not an ARN of its types ['key']"),
         ("lambda:InvokeFunction", "*", "lambda:InvokeFunction on *: not an ARN"),
         ("logs:PutLogEvents", "*", "logs:PutLogEvents on ['*', 'arn:aws:logs:"),
     ],

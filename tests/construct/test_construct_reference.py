@@ -218,7 +218,7 @@ def test_id_of_wrong_type(stack: cdk.Stack) -> None:
 def test_invalid_attributes(stack: cdk.Stack) -> None:
     with pytest.raises(ValueError, match=r"Package 'Existing': package_type 'TXT' is not one of"):
         Package.from_package_attributes(stack, "Existing", package_id="F1", package_type="TXT")
-    with pytest.raises(ValueError, match=r"package_name 'Synonyms' is not a valid .* 3 to 28"):
+    with pytest.raises(ValueError, match=r"package_name 'Synonyms' is not a valid .* 3 to 256"):
         Package.from_package_attributes(stack, "Existing", package_id="F1", package_name="Synonyms")
     with pytest.raises(ValueError, match=r"package_id 'F1x' is not a valid"):
         Package.from_package_attributes(stack, "Existing", package_id="F1x")

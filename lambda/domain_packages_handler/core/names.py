@@ -12,12 +12,16 @@ import re
 DOMAIN_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]{2,27}$")
 #: ``PackageID``: ``F…``/``G…`` (``G`` are AWS-provided packages) or ``pkg-<hex>``.
 PACKAGE_ID_PATTERN = re.compile(r"^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$")
-#: ``PackageName``: the same rule as a domain name.
-PACKAGE_NAME_PATTERN = DOMAIN_NAME_PATTERN
+#: ``PackageName``: 3 to 256 characters of the same alphabet (botocore's model; not the domain
+#: name's 28).
+PACKAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]{2,255}$")
 
 
-#: How reasons describe the name rule.
-NAME_RULE = "3-28 characters, lower-case letters, digits and hyphens, starting with a letter"
+#: How reasons describe the name rules.
+NAME_RULE = (
+    "3-28 characters for a domain, 3-256 for a package; lower-case letters, digits and hyphens, "
+    "starting with a letter"
+)
 
 
 def is_package_id(value: str) -> bool:
