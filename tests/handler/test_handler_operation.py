@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
-from domain_packages_handler.associations import plan
+from domain_packages_handler.associations import readiness
 from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
@@ -585,8 +585,8 @@ def test_a_plugin_dissociation_that_does_not_move_fails_with_what_to_do() -> Non
     reason = str(failed.value)
     assert reason.startswith("dissociation failed on domain d: F1 DissociationStuck: ")
     assert "'Creating a new environment' for 30 min" in reason
-    assert clock.t >= 5.0 + plan.STUCK_AFTER_SECONDS
-    assert clock.t < 5.0 + plan.STUCK_AFTER_SECONDS + 10
+    assert clock.t >= 5.0 + readiness.STUCK_AFTER_SECONDS
+    assert clock.t < 5.0 + readiness.STUCK_AFTER_SECONDS + 10
 
 
 def test_a_plugin_dissociation_that_moves_is_waited_for() -> None:

@@ -6,7 +6,7 @@ import itertools
 import json
 
 import pytest
-from domain_packages_handler.associations import plan
+from domain_packages_handler.associations import plan, readiness
 from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
@@ -242,12 +242,12 @@ def test_delete_dissociates_only_the_declared_packages() -> None:
     ],
 )
 def test_package_readiness(status: str, expected: type | None) -> None:
-    result = plan.check_packages_ready(["F1"], {"F1": PackageAvailability("F1", status)})
+    result = readiness.check_packages_ready(["F1"], {"F1": PackageAvailability("F1", status)})
     assert (type(result) if result is not None else None) is expected
 
 
 def test_undescribed_packages_are_left_to_the_association_call() -> None:
-    assert plan.check_packages_ready(["G1"], {}) is None
+    assert readiness.check_packages_ready(["G1"], {}) is None
 
 
 def test_single_call_mode_picks_a_package_whose_prerequisites_are_active() -> None:
@@ -442,11 +442,11 @@ def test_single_call_mode_skips_a_package_whose_prerequisite_is_still_associatin
 
 def test_readiness_looks_past_packages_it_cannot_describe() -> None:
     availability = {"F1": PackageAvailability("F1", "COPYING")}
-    assert plan.check_packages_ready(["G1", "F1"], availability) == Wait(
+    assert readiness.check_packages_ready(["G1", "F1"], availability) == Wait(
         (Pending("F1", "package COPYING"),)
     )
     broken = {"F1": PackageAvailability("F1", "DELETED")}
-    assert plan.check_packages_ready(["G1", "F1"], broken) == Fail(
+    assert readiness.check_packages_ready(["G1", "F1"], broken) == Fail(
         (
             PackageFailure(
                 "F1", "DELETED", "DELETED", "the package is DELETED and cannot be associated"
@@ -462,7 +462,7 @@ def test_a_package_whose_newest_version_failed_is_not_associated_and_says_what_s
         ErrorDetails("InvalidSynonymRule", "line 2"),
         available_version="v3",
     )
-    assert plan.check_packages_ready(["F1"], {"F1": failed_update}) == Fail(
+    assert readiness.check_packages_ready(["F1"], {"F1": failed_update}) == Fail(
         (
             PackageFailure(
                 "F1",
@@ -474,7 +474,7 @@ def test_a_package_whose_newest_version_failed_is_not_associated_and_says_what_s
         )
     )
     never_worked = PackageAvailability("F1", "COPY_FAILED")
-    assert plan.check_packages_ready(["F1"], {"F1": never_worked}) == Fail(
+    assert readiness.check_packages_ready(["F1"], {"F1": never_worked}) == Fail(
         (
             PackageFailure(
                 "F1",

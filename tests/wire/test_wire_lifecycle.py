@@ -313,7 +313,7 @@ def test_a_plugin_dissociation_that_does_not_move_fails_with_what_to_do(
     """An index still uses the plugin: the service cannot remove it and the blue/green stays in
     processing. The Delete notices the stalled change and fails saying what to do, instead of
     spinning to the deadline."""
-    monkeypatch.setattr("domain_packages_handler.associations.plan.STUCK_AFTER_SECONDS", 2.0)
+    monkeypatch.setattr("domain_packages_handler.associations.readiness.STUCK_AFTER_SECONDS", 2.0)
     env.opensearch.add_package("pkg-a1", "ZIP-PLUGIN", engine_version="OpenSearch_2.17",
                                association_seconds=0.5, dissociation_seconds=2.0)  # fmt: skip
     stack = Stack(env)

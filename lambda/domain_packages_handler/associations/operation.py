@@ -22,7 +22,7 @@ from ..core.logs import log_event
 from ..core.outcome import Done, Fail, Pending, Wait
 from ..core.package_status import PackageAvailability
 from ..core.waiting import OperationFailed, Retried, Waiting
-from . import plan
+from . import plan, readiness
 from .model import ChangeProgress, DesiredPackage, Snapshot
 from .ownership import already_there, failure_id
 from .plan import AssociationState, Submit
@@ -204,7 +204,7 @@ def _readiness(service: AssociationService, domain: str, decision: Submit) -> Fa
         return Wait((Pending(f"domain {domain}", "Processing"),))
     if decision.action != "associate":
         return None
-    return plan.check_packages_ready(
+    return readiness.check_packages_ready(
         decision.package_ids, _availability(service, decision.package_ids)
     )
 
@@ -217,7 +217,7 @@ def _blue_green(
     now: float,
 ) -> Fail | None:
     """While a plugin's blue/green runs: log its stage; a stuck dissociation is a failure."""
-    if not plan.blue_green_in_flight(snapshot):
+    if not readiness.blue_green_in_flight(snapshot):
         return None
     try:
         progress = service.change_progress(domain)
@@ -233,7 +233,7 @@ def _blue_green(
         stage=progress.stage,
         percent=progress.percent,
     )
-    return plan.stuck_dissociation(snapshot, state, progress, now)
+    return readiness.stuck_dissociation(snapshot, state, progress, now)
 
 
 def _availability(
