@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
 from botocore.stub import Stubber
 from domain_packages_handler.core import errors
 from domain_packages_handler.core.adapter import (
@@ -230,3 +230,102 @@ def test_describe_packages_filters_and_treats_not_found_as_absent(
     )
     with pytest.raises(errors.Rejected):
         calls.describe_packages(["F9"])
+
+
+def test_package_details_carry_what_the_service_reads_from_a_plugin() -> None:
+    read = package_from_api(
+        {
+            "PackageID": "pkg-1",
+            "PackageStatus": "AVAILABLE",
+            "PackageDescription": "words [opensearch-packages:0123456789ab]",
+            "PackageOwner": "123456789012",
+            "EngineVersion": "OpenSearch_2.19",
+            "AvailablePluginProperties": {"Name": "p", "Version": "1.0", "ClassName": "org.P"},
+            "AvailablePackageConfiguration": {
+                "LicenseRequirement": "NONE",
+                "ConfigurationRequirement": "OPTIONAL",
+            },
+        }
+    )
+    assert read.description == "words [opensearch-packages:0123456789ab]"
+    assert (read.owner, read.engine_version, read.plugin) == (
+        "123456789012",
+        "OpenSearch_2.19",
+        ("p", "1.0", "org.P"),
+    )
+    assert read.configuration == (
+        '{"ConfigurationRequirement":"OPTIONAL","LicenseRequirement":"NONE"}'
+    )
+    bare = package_from_api({"PackageID": "F1"})
+    assert (bare.plugin, bare.owner, bare.configuration, bare.engine_version) == (
+        ("", "", ""),
+        "",
+        "",
+        "",
+    )
+
+
+class Raising:
+    """A client whose every call raises `error`."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def describe_domain(self, **request: Any) -> dict[str, Any]:
+        raise self.error
+
+
+def test_client_errors_are_read_with_their_http_status() -> None:
+    unavailable = ClientError(
+        {
+            "Error": {"Code": "Whatever", "Message": "down"},
+            "ResponseMetadata": {"HTTPStatusCode": 503},  # type: ignore[typeddict-item]
+        },
+        "DescribeDomain",
+    )
+    with pytest.raises(errors.Retryable) as raised:
+        OpenSearchCalls(Raising(unavailable)).call("DescribeDomain", DomainName="dom")
+    assert (raised.value.operation, raised.value.code, raised.value.message) == (
+        "DescribeDomain",
+        "Whatever",
+        "down",
+    )
+    refused = ClientError({"Error": {"Code": "Whatever", "Message": "no"}}, "DescribeDomain")
+    with pytest.raises(errors.Rejected):
+        OpenSearchCalls(Raising(refused)).call("DescribeDomain", DomainName="dom")
+    dropped = EndpointConnectionError(endpoint_url="https://es.invalid")
+    with pytest.raises(errors.Retryable) as raised:
+        OpenSearchCalls(Raising(dropped)).call("DescribeDomain", DomainName="dom")
+    assert (raised.value.operation, raised.value.message) == ("DescribeDomain", str(dropped))
+
+
+def test_a_model_refusal_keeps_botocores_words() -> None:
+    invalid = ParamValidationError(report="Invalid length for parameter DomainName")
+    with pytest.raises(errors.Rejected) as raised:
+        OpenSearchCalls(Raising(invalid)).call("DescribeDomain", DomainName="d")
+    assert (raised.value.operation, raised.value.code) == ("DescribeDomain", "ParamValidationError")
+    assert "Invalid length for parameter DomainName" in raised.value.message
+
+
+def test_a_looping_token_names_the_listing() -> None:
+    tokens = iter(range(1000))
+
+    class Endless:
+        def list_packages_for_domain(self, **request: Any) -> dict[str, Any]:
+            return {"DomainPackageDetailsList": [], "NextToken": f"t{next(tokens)}"}
+
+    with pytest.raises(errors.Retryable) as raised:
+        list(OpenSearchCalls(Endless()).pages("ListPackagesForDomain", DomainName="dom"))
+    assert (raised.value.operation, raised.value.code) == ("ListPackagesForDomain", "TooManyPages")
+
+
+def test_describe_packages_filters_by_id_unless_told(
+    stubbed: tuple[OpenSearchCalls, Stubber],
+) -> None:
+    calls, stubber = stubbed
+    stubber.add_response(
+        "describe_packages",
+        {"PackageDetailsList": [{"PackageID": "F1", "PackageStatus": "AVAILABLE"}]},
+        {"Filters": [{"Name": "PackageID", "Value": ["F1"]}], "MaxResults": PAGE_SIZE},
+    )
+    assert list(calls.describe_packages(["F1"])) == ["F1"]

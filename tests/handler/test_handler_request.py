@@ -44,3 +44,35 @@ def test_the_deadline_counts_from_the_request_never_from_the_future() -> None:
     assert request.started_at(ISSUED + 100) == ISSUED
     assert request.started_at(ISSUED - 5) == ISSUED - 5  # a clock behind the signer's
     assert Request.of({**event, "ResponseURL": ""}).started_at(42.0) == 42.0
+
+
+def test_the_request_reads_every_field_it_needs() -> None:
+    event = {
+        "RequestType": "Update",
+        "ResponseURL": SIGV4,
+        "StackId": "arn:aws:cloudformation:us-east-1:1:stack/s/0b7c-uuid",
+        "RequestId": "r-1",
+        "LogicalResourceId": "Res",
+        "PhysicalResourceId": "F1",
+        "ResourceProperties": {"A": "1"},
+        "OldResourceProperties": {"A": "0"},
+    }
+    assert Request.of(event) == Request(
+        "Update",
+        {"A": "1"},
+        {"A": "0"},
+        "F1",
+        "arn:aws:cloudformation:us-east-1:1:stack/s/0b7c-uuid",
+        "Res",
+        ISSUED,
+        "r-1",
+    )
+    bare = Request.of({"RequestType": "Create"})
+    assert (bare.physical_id, bare.stack_id, bare.logical_id, bare.request_id) == (
+        "",
+        "",
+        "resource",
+        "",
+    )
+    assert (bare.properties, bare.old_properties, bare.issued_at) == (None, None, None)
+    assert Request.of(event).new_physical_id("syn") == "syn:Res:0b7c-uuid"
