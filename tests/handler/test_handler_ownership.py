@@ -105,3 +105,11 @@ def test_only_a_create_records_what_was_there() -> None:
     assert created is not None
     assert created.target.is_create
     assert created.physical_id == BASE
+
+
+def test_the_failure_id_may_use_all_of_cloudformations_kilobyte() -> None:
+    room = ownership.MAX_PHYSICAL_ID - len(f"{BASE}#keep=")
+    fits = ("F" + "1" * (room - 1),)
+    assert ownership.failure_id(BASE, fits) == f"{BASE}#keep={fits[0]}"
+    over = ("F" + "1" * room,)
+    assert ownership.failure_id(BASE, over) == f"{BASE}#keep=*"

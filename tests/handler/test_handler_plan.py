@@ -10,6 +10,7 @@ from domain_packages_handler.associations import plan, readiness
 from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
+    ChangeProgress,
     DesiredPackage,
     Snapshot,
 )
@@ -491,3 +492,59 @@ def test_an_active_package_whose_newest_version_failed_is_left_alone() -> None:
     assert plan.decide(target, asked(), snap(assoc("F1", S.ACTIVE, package_version="v3")), NOW) == (
         Done()
     )
+
+
+def test_association_state_round_trips_with_what_a_create_found() -> None:
+    state = plan.AssociationState({"F1": 1.0}, {"F2": 2.0}, True, ("F3", "F4"))
+    assert plan.AssociationState.from_json(json.loads(json.dumps(state.to_json()))) == state
+    assert plan.AssociationState.from_json({}) == plan.AssociationState()
+    assert plan.AssociationState.from_json({}).pre_existing is None
+    assert plan.AssociationState.from_json({"pre_existing": []}).pre_existing == ()
+
+
+def test_a_new_version_is_awaited_only_for_an_active_package_on_another_version() -> None:
+    v2 = DesiredPackage("F1", package_version="v2")
+    submit = plan.Submit("associate", (v2,))
+    assert plan.awaits_new_version(submit, snap(assoc("F1", S.ACTIVE, package_version="v1")))
+    assert not plan.awaits_new_version(submit, snap(assoc("F1", S.ACTIVE, package_version="v2")))
+    assert not plan.awaits_new_version(
+        submit, snap(assoc("F1", S.ASSOCIATING, package_version="v1"))
+    )
+    assert not plan.awaits_new_version(submit, snap())
+    assert plan.is_resubmission(submit, asked(associate={"F1": 1.0}))
+    assert not plan.is_resubmission(submit, asked(dissociate={"F1": 1.0}))
+    assert not plan.is_resubmission(plan.Submit("dissociate", (v2,)), asked(associate={"F1": 1.0}))
+
+
+def test_single_call_mode_falls_back_to_the_first_package_whole() -> None:
+    config = DesiredPackage("pkg-c", prerequisites=("pkg-a",))
+    other = DesiredPackage("pkg-d", prerequisites=("pkg-a",))
+    picked = plan.next_single_call(plan.Submit("dissociate", (config, other)), snap())
+    assert picked == plan.Submit("dissociate", (config,))
+
+
+def test_a_stalled_blue_green_fails_only_our_plugin_dissociations() -> None:
+    progress = ChangeProgress("PROCESSING", 1, 8, "Creating a new environment", 100.0)
+    reported = snap(
+        assoc("F1", S.DISSOCIATING, package_type="ZIP-PLUGIN"),
+        assoc("F2", S.DISSOCIATING, package_type="TXT-DICTIONARY"),
+        assoc("F3", S.DISSOCIATING, package_type="ZIP-PLUGIN"),
+        assoc("F4", S.ASSOCIATING, package_type="ZIP-PLUGIN"),
+    )
+    state = asked(dissociate={"F1": 1.0, "F2": 1.0, "F4": 1.0})
+    at = 100.0 + readiness.STUCK_AFTER_SECONDS
+    assert readiness.stuck_dissociation(reported, state, progress, at - 1) is None
+    stuck = readiness.stuck_dissociation(reported, state, progress, at + 90)
+    assert stuck == Fail(
+        (
+            PackageFailure(
+                "F1",
+                "DISSOCIATION_FAILED",
+                "DissociationStuck",
+                "the domain's blue/green has not moved past 'Creating a new environment' for "
+                "31 min; an index probably still uses the plugin: close or delete the indices "
+                "that use it (or reindex without it), or keep the plugin declared",
+            ),
+        )
+    )
+    assert readiness.stuck_dissociation(reported, asked(), progress, at + 90) is None
