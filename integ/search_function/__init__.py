@@ -1,0 +1,1 @@
+"""The integration tests' search function (a Lambda asset: this folder)."""
