@@ -113,3 +113,60 @@ def test_the_failure_id_may_use_all_of_cloudformations_kilobyte() -> None:
     assert ownership.failure_id(BASE, fits) == f"{BASE}#keep={fits[0]}"
     over = ("F" + "1" * room,)
     assert ownership.failure_id(BASE, over) == f"{BASE}#keep=*"
+
+
+def props(domain: str = "search", *ids: str, timeout: str = "120") -> dict[str, object]:
+    return {"DomainName": domain, "Packages": list(ids or ("F1", "F2")), "TimeoutSeconds": timeout}
+
+
+def update(old: dict[str, object] | None, new: dict[str, object]) -> Request:
+    return Request("Update", new, old, "search:Packages:0b7c-uuid", STACK, "Packages")
+
+
+STACK = "arn:aws:cloudformation:us-east-1:1:stack/s/0b7c-uuid"
+
+
+def test_an_update_on_the_same_domain_converges_in_place() -> None:
+    lifecycle = AssociationKind().lifecycle(update(props("search", "F1"), props("search", "F2")))
+    assert lifecycle is not None
+    assert lifecycle.physical_id == "search:Packages:0b7c-uuid"
+    assert lifecycle.timeout_seconds == 120
+    assert lifecycle.target.dissociate == ("F1",)
+    assert lifecycle.target.package_ids == ("F2",)
+    assert not lifecycle.target.is_create
+
+
+def test_an_update_to_another_domain_is_a_replacement_with_a_new_id() -> None:
+    lifecycle = AssociationKind().lifecycle(update(props("search"), props("logs")))
+    assert lifecycle is not None
+    assert lifecycle.physical_id == "logs:Packages:0b7c-uuid"
+    assert lifecycle.target.domain_name == "logs"
+    assert lifecycle.target.dissociate == ()
+    assert lifecycle.timeout_seconds == 120
+    assert not lifecycle.target.is_create  # an Update's failure rolls back by Update, not Delete
+
+
+def test_an_update_whose_old_properties_never_worked_keeps_its_id() -> None:
+    lifecycle = AssociationKind().lifecycle(update({"DomainName": "Bad!"}, props("search")))
+    assert lifecycle is not None
+    assert lifecycle.physical_id == "search:Packages:0b7c-uuid"  # the event's
+    assert lifecycle.target.package_ids == ("F1", "F2")
+    assert lifecycle.timeout_seconds == 120
+    assert not lifecycle.target.is_create
+    fresh = AssociationKind().lifecycle(
+        Request("Update", props("search"), {"DomainName": "Bad!"}, "", STACK, "Packages")
+    )
+    assert fresh is not None
+    assert fresh.physical_id == "search:Packages:0b7c-uuid"  # none given: a new one
+
+
+def test_deletes_and_creates_carry_the_timeout() -> None:
+    deleted = AssociationKind().lifecycle(
+        Request("Delete", props(), None, f"{BASE}#keep=F1", STACK, "Packages")
+    )
+    assert deleted is not None
+    assert deleted.timeout_seconds == 120
+    assert deleted.target.dissociate == ("F2",)
+    created = AssociationKind().lifecycle(Request("Create", props(), None, "", STACK, "Packages"))
+    assert created is not None
+    assert created.timeout_seconds == 120
