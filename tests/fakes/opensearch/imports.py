@@ -27,7 +27,6 @@ from tests.fakes.opensearch.validation import (
     description,
     new_package,
     package_options,
-    validate_package_id,
 )
 
 __all__ = ["PackageImportsMixin"]
@@ -109,14 +108,10 @@ class PackageImportsMixin(PackagesMixin):
 
     def _op_UpdatePackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         now = self._advance()
-        package_id = params.get("PackageID")
-        validate_package_id(package_id)
-        package = self._require_package(str(package_id))
-        # Reference: G… packages are AWS-provided; the fake refuses to update them.
-        if package.aws_owned:
-            raise ApiError(
-                "ValidationException", f"Package {package_id} is owned by AWS and cannot be updated"
-            )
+        package = self._own_package(
+            params, "Package {package_id} is owned by AWS and cannot be updated"
+        )
+        package_id = package.package_id
         # Fake rule: no update while an import is in progress (reference: after UpdatePackage,
         # wait for the package to be AVAILABLE again).
         status = package.status(now)

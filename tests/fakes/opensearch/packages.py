@@ -161,16 +161,22 @@ class PackagesMixin(OpenSearchStore):
         ]
         return page(matching, "PackageDetailsList", params, "describe")
 
-    def _op_DeletePackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        now = self._advance()
+    def _own_package(self, params: dict[str, Any], refusal: str) -> Package:
+        """The package PackageID names, refused with `refusal` (formatted with its ID) when AWS
+        owns it. Reference: G… packages are AWS-provided; the refusals' words are the fake's."""
         package_id = params.get("PackageID")
         validate_package_id(package_id)
         package = self._require_package(str(package_id))
-        # Reference: G… packages are AWS-provided; the message is the fake's.
         if package.aws_owned:
-            raise ApiError(
-                "ValidationException", "Operation not allowed. This package cannot be deleted."
-            )
+            raise ApiError("ValidationException", refusal.format(package_id=package_id))
+        return package
+
+    def _op_DeletePackage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        now = self._advance()
+        package = self._own_package(
+            params, "Operation not allowed. This package cannot be deleted."
+        )
+        package_id = package.package_id
         # Model: DeletePackage lists ConflictException. The fake answers it for a second delete
         # and for a package some domain still has, even one still DISSOCIATING (the fake's rule:
         # the reference does not record the service's answer for a package in use).
@@ -234,12 +240,10 @@ class PackagesMixin(OpenSearchStore):
         # Model: UpdatePackageScope {PackageID, Operation, PackageUserList}, answered with the
         # same three; ResourceNotFoundException for an unknown package.
         self._advance()
-        package_id = params.get("PackageID")
-        validate_package_id(package_id)
-        package = self._require_package(str(package_id))
+        # Fake: only the owner shares a package (reference).
+        package = self._own_package(params, "Package {package_id} is owned by AWS")
+        package_id = package.package_id
         operation, users = package_users(params)
-        if package.aws_owned:  # Fake: only the owner shares a package (reference).
-            raise ApiError("ValidationException", f"Package {package_id} is owned by AWS")
         if operation == "ADD":
             package.allow_listed = sorted({*package.allow_listed, *users})
         elif operation == "REMOVE":
