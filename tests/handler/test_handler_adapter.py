@@ -209,15 +209,20 @@ def test_a_token_that_never_ends_is_retryable() -> None:
     assert client.calls == MAX_PAGES
 
 
+def expect_describe(stubber: Stubber, by: str, value: str) -> None:
+    """DescribePackages filtered on `by` = `value`, answering package F1 AVAILABLE."""
+    stubber.add_response(
+        "describe_packages",
+        {"PackageDetailsList": [{"PackageID": "F1", "PackageStatus": "AVAILABLE"}]},
+        {"Filters": [{"Name": by, "Value": [value]}], "MaxResults": PAGE_SIZE},
+    )
+
+
 def test_describe_packages_filters_and_treats_not_found_as_absent(
     stubbed: tuple[OpenSearchCalls, Stubber],
 ) -> None:
     calls, stubber = stubbed
-    stubber.add_response(
-        "describe_packages",
-        {"PackageDetailsList": [{"PackageID": "F1", "PackageStatus": "AVAILABLE"}]},
-        {"Filters": [{"Name": "PackageName", "Value": ["syn"]}], "MaxResults": PAGE_SIZE},
-    )
+    expect_describe(stubber, "PackageName", "syn")
     found = calls.describe_packages(["syn"], by="PackageName")
     assert list(found) == ["F1"]
     assert found["F1"].status == "AVAILABLE"
@@ -323,9 +328,5 @@ def test_describe_packages_filters_by_id_unless_told(
     stubbed: tuple[OpenSearchCalls, Stubber],
 ) -> None:
     calls, stubber = stubbed
-    stubber.add_response(
-        "describe_packages",
-        {"PackageDetailsList": [{"PackageID": "F1", "PackageStatus": "AVAILABLE"}]},
-        {"Filters": [{"Name": "PackageID", "Value": ["F1"]}], "MaxResults": PAGE_SIZE},
-    )
+    expect_describe(stubber, "PackageID", "F1")
     assert list(calls.describe_packages(["F1"])) == ["F1"]
