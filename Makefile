@@ -1,6 +1,7 @@
 # Quick start:  make synth  (set up, then synthesise the example app with the cdk CLI)
 #               make test   (set up, then lint, type-check and run the whole test suite)
 #               make mutate (mutation testing of the handler; not part of `make test`)
+#               make integ  (the integration tests on real AWS: deploys, asserts, destroys)
 # Setup is idempotent: the virtual environment and node_modules are rebuilt only when
 # pyproject.toml or package-lock.json change.
 
@@ -20,12 +21,12 @@ MUTATE_JOBS ?= 2
 # jsii warns on every synth under Node 20 (end of life); silence it, keep other versions loud.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 
-.PHONY: synth test lint typecheck pytest setup clean soak bench mutate
+.PHONY: synth test lint typecheck pytest setup clean soak bench mutate snapshots integ integ-destroy
 
 synth: setup
 	npx --no-install cdk synth --quiet --no-notices
 
-test: setup lint typecheck pytest
+test: setup lint typecheck snapshots pytest
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
@@ -36,6 +37,21 @@ typecheck: $(PY_STAMP)
 
 pytest: setup
 	$(VENV)/bin/pytest
+
+# The integration apps' templates against their committed snapshots (integ/*.snapshot), no AWS.
+# After an intended change: make snapshots UPDATE=1, then commit the snapshots.
+snapshots: setup
+	$(VPY) -m integ.runner snapshots $(if $(filter 1,$(UPDATE)),--update)
+
+# The integration tests on real AWS (README, "Integration tests on real AWS"): the account and
+# Region of the caller's credentials; every stack destroyed at the end, also on failure.
+# INTEG_APPS narrows (integ_synonyms ...); INTEG_PLUGIN=1 adds the custom-plugin test.
+integ: setup
+	$(VPY) -m integ.runner deploy $(INTEG_APPS)
+
+# Every stack of the integration apps, after an interrupted `make integ`.
+integ-destroy: setup
+	$(VPY) -m integ.runner destroy $(INTEG_APPS)
 
 # The long soak (README, Reliability): 200 seeded lifecycles with injected faults.
 soak: $(PY_STAMP)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Integration test on real AWS: the synonym loop, from a file to a search, deployed twice.
 
-`make integ` runs it with integ-runner; `make snapshots` compares its synthesised templates with
-`integ_synonyms.py.snapshot/` (no AWS). Two test cases, run in this order on the same stack:
+`make integ` runs it (`integ.runner`: deploy, assert, destroy); `make snapshots` compares its
+synthesised templates with `integ_synonyms.py.snapshot/` (no AWS). Two test cases, run in this
+order on the same stack:
 
 1. ``Deploy``: a one-node domain, a `Package` made from ``integ/synonyms/v1.txt`` (``sofa,
    couch``) and a `DomainPackages` associating it. The assertions create an index whose search
@@ -15,8 +16,8 @@
    ``tv`` with "television" (waiting a little for the search analyzers to reload) and still
    ``couch`` with "sofa". Its destroy removes every stack of the app.
 
-The first case's destroy is disabled so that the second updates what the first created; if the
-first fails, integ-runner still runs the second, whose destroy (in a ``finally``) removes all.
+The first case's destroy is disabled so that the second updates what the first created. If a
+case fails, the run stops there; either way, the runner ends with ``cdk destroy --all``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import json
 import sys
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script (integ-runner): the repository root on the path
+if __package__ in (None, ""):  # run as a script (the cdk CLI): the repository root on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aws_cdk as cdk

@@ -1,14 +1,14 @@
-"""What the integration test apps share: the app (feature flags, bundling) and a small domain that
+"""What the integration test apps share: the app (feature flags) and a small domain that
 only the test's search function may call.
 
 The apps run with `make integ` (deploy, assert, destroy) and `make snapshots` (synthesise and
-compare with the committed snapshots, no AWS). README: "Integration tests on real AWS".
+compare with the committed snapshots, no AWS), both through `integ.runner`. README:
+"Integration tests on real AWS".
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,10 +27,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 HERE = REPO_ROOT / "integ"
 SEARCH_FUNCTION_DIR = HERE / "search_function"
 
-#: Set by `make snapshots`: synthesise without bundling the handler (no pip, no network). The
-#: handler's asset hash is computed from its sources, so the templates are the same either way.
-SKIP_BUNDLING_ENV = "INTEG_SKIP_BUNDLING"
-
 #: The smallest data node that takes custom packages: burstable T2/T3 instances are left out
 #: (README, "Integration tests on real AWS"). One node, no standby, no dedicated masters.
 INSTANCE_TYPE = "m6g.large.search"
@@ -44,11 +40,9 @@ def recommended_flags() -> dict[str, object]:
 
 
 def integ_app() -> cdk.App:
-    """An app with the project's feature flags; without bundling under `make snapshots`."""
-    post_cli: dict[str, object] = {}
-    if os.environ.get(SKIP_BUNDLING_ENV) == "1":
-        post_cli["aws:cdk:bundling-stacks"] = []
-    return cdk.App(context=recommended_flags(), post_cli_context=post_cli or None)
+    """An app with the project's feature flags. The rest of its context comes from whoever
+    runs it: the cdk CLI under `make integ`, `integ.runner` (no bundling) for snapshots."""
+    return cdk.App(context=recommended_flags())
 
 
 class SearchDomain(Construct):
@@ -127,9 +121,10 @@ def write_integ_manifest(
     *,
     enable_lookups: bool = False,
 ) -> None:
-    """Several test cases of one app in the assembly's ``integ.json``, which integ-runner runs in
-    this order. (`IntegTest` writes one default case, plus one per `IntegTestCaseStack`, which is
-    a stack of its own: not two cases on the same stack.) Call after ``app.synth()``."""
+    """Several test cases of one app in the assembly's ``integ.json``, which `integ.runner` (and
+    integ-runner) run in this order. (`IntegTest` writes one default case, plus one per
+    `IntegTestCaseStack`, which is a stack of its own: not two cases on the same stack.) Call
+    after ``app.synth()``."""
     test_cases: dict[str, schema.TestCase] = {}
     for case in cases:
         test_cases.update(case.manifest.test_cases)
