@@ -19,7 +19,6 @@ Without ``INTEG_PLUGIN_ZIP`` (`make snapshots`) the app synthesises with the sta
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from constructs import Construct
 
 from example.plugin_app import HERE as EXAMPLE_DIR
 from example.plugin_app import PLUGIN_ENGINE_VERSION, zipped
-from integ.support import SearchDomain, integ_app, write_integ_manifest
+from integ.support import SearchDomain, integ_app, invoke_payload, write_integ_manifest
 from opensearch_packages import DomainPackages, Package
 
 STACK_NAME = "OpenSearchPackagesIntegPlugin"
@@ -68,7 +67,7 @@ def build(app: cdk.App, plugin_zip: str, component: str) -> list[integ.IntegTest
     case = integ.IntegTestCase(app, "Install", stacks=[stack], stack_update_workflow=False)
     case.assertions.invoke_function(
         function_name=stack.function.function_name,
-        payload=json.dumps({"action": "plugins", "component": component}),
+        payload=invoke_payload({"action": "plugins", "component": component}),
     ).expect(
         integ.ExpectedResult.object_like(
             {"Payload": integ.Match.serialized_json({"component": component, "installed": True})}

@@ -22,7 +22,6 @@ case fails, the run stops there; either way, the runner ends with ``cdk destroy 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from aws_cdk import integ_tests_alpha as integ
 from constructs import Construct
 
 from app import index_settings
-from integ.support import HERE, SearchDomain, integ_app, write_integ_manifest
+from integ.support import HERE, SearchDomain, integ_app, invoke_payload, write_integ_manifest
 from opensearch_packages import DomainPackages, Package
 
 STACK_NAME = "OpenSearchPackagesIntegSynonyms"
@@ -79,7 +78,7 @@ def search_call(
     if wait_for is not None:
         event.update(waitFor=wait_for, waitSeconds=WAIT_SECONDS)
     call = test.assertions.invoke_function(
-        function_name=stack.function.function_name, payload=json.dumps(event)
+        function_name=stack.function.function_name, payload=invoke_payload(event)
     )
     return call.expect(
         integ.ExpectedResult.object_like(
@@ -106,7 +105,7 @@ def build(app: cdk.App) -> list[integ.IntegTestCase]:
     )
     setup = first.assertions.invoke_function(
         function_name=stack.function.function_name,
-        payload=stack.to_json_string(
+        payload=invoke_payload(
             {
                 "action": "setup",
                 "index": INDEX,

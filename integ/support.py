@@ -9,8 +9,9 @@ compare with the committed snapshots, no AWS), both through `integ.runner`. READ
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import Duration, RemovalPolicy, cx_api
@@ -113,6 +114,45 @@ class SearchDomain(Construct):
             ]
         ).to_json()
         self.function.add_environment("DOMAIN_ENDPOINT", f"https://{self.domain.domain_endpoint}")
+
+
+#: Stands for the n-th token while an event is rendered by `invoke_payload`.
+_SPLICE_MARK = "@@integ-splice-{}@@"
+
+
+def invoke_payload(event: Mapping[str, Any]) -> str:
+    """The ``payload`` for ``assertions.invoke_function`` of an event that may hold deploy-time
+    values (tokens), such as a package's reference path.
+
+    The assertion provider JSON-encodes each parameter at synth time, while a token is still a
+    placeholder, and JSON-decodes it at deploy time. A payload rendered with
+    ``Stack.to_json_string`` therefore resolves to ``"{"action": ...}"``, quotes unescaped: the
+    decode fails, and Lambda rejects the raw text as a payload. Here the event's JSON is escaped
+    once more, as the inside of a JSON string, and the tokens are spliced in with ``Fn::Join``;
+    the provider's encoding adds the outer quotes, so its decode yields the event's JSON. The
+    tokens' values must need no escaping (names, ARNs, reference paths do not).
+    """
+    tokens: list[str] = []
+
+    def marked(value: Any) -> Any:
+        if isinstance(value, str) and cdk.Token.is_unresolved(value):
+            tokens.append(value)
+            return _SPLICE_MARK.format(len(tokens) - 1)
+        if isinstance(value, Mapping):
+            return {key: marked(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [marked(item) for item in value]
+        return value
+
+    text = json.dumps(marked(event))
+    if not tokens:
+        return text
+    escaped = json.dumps(text)[1:-1]
+    pieces: list[str] = []
+    for number, token in enumerate(tokens):
+        before, escaped = escaped.split(_SPLICE_MARK.format(number), 1)
+        pieces += [before, token]
+    return cdk.Fn.join("", [*pieces, escaped])
 
 
 def write_integ_manifest(
