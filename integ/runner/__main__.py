@@ -12,12 +12,15 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -157,11 +160,17 @@ def caller_environment() -> str:
     return f"aws://{account}/{region}"
 
 
+def interrupted(signum: int, frame: FrameType | None) -> NoReturn:
+    """SIGTERM (a CI job cancelled, a terminal closed) as Ctrl-C: the run's cleanup still runs."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def deploy(app_files: Sequence[Path]) -> int:
     """Each app's test cases on AWS; every stack destroyed at the end of each app."""
     if not app_files:
         print("no integration app to run")
         return 1
+    signal.signal(signal.SIGTERM, interrupted)
     print(f"integration tests in {caller_environment()}: {', '.join(f.stem for f in app_files)}")
     reports = []
     for app_file in app_files:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import textwrap
 from pathlib import Path
 
@@ -118,3 +119,12 @@ def test_the_app_command_runs_this_python_on_the_app(repo: Path) -> None:
     assert cli.integ_app(repo / "integ" / "integ_fake.py").output_dir == (
         cli.BUILD_DIR / "integ_fake.out"
     )
+
+
+def test_sigterm_interrupts_like_ctrl_c_so_the_cleanup_runs() -> None:
+    previous = signal.signal(signal.SIGTERM, cli.interrupted)
+    try:
+        with pytest.raises(KeyboardInterrupt, match="signal 15"):
+            signal.raise_signal(signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
