@@ -25,7 +25,7 @@ from typing import NoReturn
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from integ.runner.cases import read_cases
+from integ.runner.cases import IntegCase, read_cases
 from integ.runner.deploy import (
     COMMON_CONTEXT,
     IntegApp,
@@ -165,28 +165,41 @@ def interrupted(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def read_app_cases(app_file: Path) -> list[IntegCase]:
+    """The app's test cases, from a synth without bundling (its integ manifest)."""
+    with tempfile.TemporaryDirectory(prefix="integ-cases-") as out_dir:
+        synth(app_file, Path(out_dir), SNAPSHOT_CONTEXT)
+        return read_cases(json.loads((Path(out_dir) / INTEG_MANIFEST).read_text()))
+
+
+def clear_earlier_run(app: IntegApp) -> None:
+    """Remove the app's assembly and outputs files of an earlier run: never read as this one's."""
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in BUILD_DIR.glob(f"{app.name}.*"):
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
+
+
 def deploy(app_files: Sequence[Path]) -> int:
-    """Each app's test cases on AWS; every stack destroyed at the end of each app."""
+    """Each app's test cases on AWS; every stack destroyed at the end of each app. Every app's
+    cases are read first, so a manifest the runner refuses stops the run before any deploy."""
     if not app_files:
         print("no integration app to run")
         return 1
-    signal.signal(signal.SIGTERM, interrupted)
     print(f"integration tests in {caller_environment()}: {', '.join(f.stem for f in app_files)}")
-    reports = []
-    for app_file in app_files:
-        app = integ_app(app_file)
-        BUILD_DIR.mkdir(parents=True, exist_ok=True)
-        for stale in BUILD_DIR.glob(f"{app.name}.*"):  # no results of an earlier run
-            if stale.is_dir():
-                shutil.rmtree(stale)
-            else:
-                stale.unlink()
-        with tempfile.TemporaryDirectory(prefix="integ-cases-") as out_dir:
-            synth(app_file, Path(out_dir), SNAPSHOT_CONTEXT)
-            cases = read_cases(json.loads((Path(out_dir) / INTEG_MANIFEST).read_text()))
-        reports.append(run_app(app, cases, execute, read_json_file))
+    planned = [(integ_app(app_file), read_app_cases(app_file)) for app_file in app_files]
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        reports = []
+        for app, cases in planned:
+            clear_earlier_run(app)
+            reports.append(run_app(app, cases, execute, read_json_file))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print("\n" + "\n".join(render_report(report) for report in reports))
-    return 0 if reports and all(report.passed for report in reports) else 1
+    return 0 if all(report.passed for report in reports) else 1
 
 
 def destroy(app_files: Sequence[Path]) -> int:

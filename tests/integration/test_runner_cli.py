@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from integ.runner import __main__ as cli
+from integ.runner.cases import UnsupportedManifest
 
 FAKE_APP = textwrap.dedent(
     """
@@ -128,3 +129,79 @@ def test_sigterm_interrupts_like_ctrl_c_so_the_cleanup_runs() -> None:
             signal.raise_signal(signal.SIGTERM)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+ASSERTING_APP = textwrap.dedent(
+    """
+    import json, os, pathlib
+    out = pathlib.Path(os.environ["CDK_OUTDIR"])
+    (out / "Stack.template.json").write_text(json.dumps({"Resources": {}}))
+    (out / "integ.json").write_text(json.dumps({"testCases": {"Only": {
+        "stacks": ["Stack"], "stackUpdateWorkflow": False,
+        "assertionStack": "Only/DeployAssert", "assertionStackName": "OnlyAssert"}}}))
+    """
+)
+
+
+@pytest.mark.parametrize("status", ["success", "fail"])
+def test_deploy_runs_the_cases_the_app_declares_and_reports(
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    status: str,
+) -> None:
+    (repo / "integ" / "integ_fake.py").write_text(ASSERTING_APP)
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    stale = build_dir / "integ_fake.out.Only.outputs.json"
+    stale.write_text(json.dumps({"OnlyAssert": {"AssertionResultsA": '{"status": "success"}'}}))
+    monkeypatch.setattr(cli, "BUILD_DIR", build_dir)
+    monkeypatch.setattr(cli, "caller_environment", lambda: "aws://111122223333/eu-west-1")
+    commands: list[list[str]] = []
+
+    def fake_cdk(command: list[str]) -> int:
+        commands.append(command)
+        if "--outputs-file" in command:
+            # What the CLI writes: the assembly's template, then the outputs.
+            assert not stale.exists(), "an earlier run's results must be gone"
+            out_dir = Path(command[command.index("--output") + 1])
+            out_dir.mkdir(parents=True)
+            template: dict[str, object] = {"Outputs": {"AssertionResultsA": {}}}
+            (out_dir / "OnlyAssert.template.json").write_text(json.dumps(template))
+            result = json.dumps({"status": status, "message": "Expected ids [couch]"})
+            outputs = {"OnlyAssert": {"AssertionResultsA": result}}
+            Path(command[command.index("--outputs-file") + 1]).write_text(json.dumps(outputs))
+        return 0
+
+    monkeypatch.setattr(cli, "execute", fake_cdk)
+    exit_status = cli.main(["deploy", "integ_fake"])
+    verbs = [(c[c.index("cdk") + 1], c[-1]) for c in commands]
+    assert verbs[:2] == [("deploy", "Stack"), ("deploy", "Only/DeployAssert")]
+    assert verbs[-1] == ("destroy", "--all")
+    out = capsys.readouterr().out
+    assert "integration tests in aws://111122223333/eu-west-1: integ_fake" in out
+    if status == "success":
+        assert exit_status == 0
+        assert "integ_fake: PASSED" in out
+    else:
+        assert exit_status == 1
+        assert "AssertionResultsA: Expected ids [couch]" in out
+
+
+def test_a_refused_manifest_in_any_app_stops_the_run_before_any_deploy(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "integ" / "integ_fake.py").write_text(ASSERTING_APP)
+    # integ_other keeps FAKE_APP, whose case does not turn the update workflow off.
+    monkeypatch.setattr(cli, "caller_environment", lambda: "aws://111122223333/eu-west-1")
+    commands: list[list[str]] = []
+
+    def record(command: list[str]) -> int:
+        commands.append(command)
+        return 0
+
+    monkeypatch.setattr(cli, "execute", record)
+    with pytest.raises(UnsupportedManifest, match="test case A: set stack_update_workflow=False"):
+        cli.main(["deploy"])
+    assert commands == []
