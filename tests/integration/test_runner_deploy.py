@@ -44,6 +44,11 @@ SECOND = IntegCase(
     destroy_context={"step": "2"},
 )
 
+#: The assertion stacks' CloudFormation names by the ID the CLI selects them with.
+ASSERTION_STACK_NAMES = {
+    str(case.assertion_stack): str(case.assertion_stack_name) for case in (FIRST, SECOND)
+}
+
 
 @dataclass
 class FakeCli:
@@ -63,7 +68,7 @@ class FakeCli:
         if (verb, target) == self.interrupt_on:
             raise KeyboardInterrupt
         if "--outputs-file" in command:
-            stack_name = target.replace("/", "").replace("DeployAssert", "AssertStack")
+            stack_name = ASSERTION_STACK_NAMES[target]
             out_dir = Path(command[command.index("--output") + 1])
             declared = self.declared.get(stack_name, ["AssertionResultsA"])
             self.files[out_dir / f"{stack_name}.template.json"] = {
