@@ -25,6 +25,14 @@ from domain_packages_handler.core.adapter import (
 )
 from domain_packages_handler.core.outcome import ErrorDetails
 
+#: Field evidence (aws-samples/siem-on-amazon-opensearch-service#444): a busy domain's refusal.
+IN_PROGRESS = (
+    "A change/update is in progress. Please wait for it to complete before requesting another "
+    "change."
+)
+NOT_FOUND = errors.PackageNotFound
+BUSY = errors.ChangeInProgress
+
 
 @pytest.mark.parametrize(
     ("operation", "code", "message", "status", "expected"),
@@ -50,7 +58,20 @@ from domain_packages_handler.core.outcome import ErrorDetails
         ("AssociatePackage", "ValidationException", "is not associated", 400, errors.Rejected),
         ("ListPackagesForDomain", "ResourceNotFoundException", "", 409, errors.DomainNotFound),
         ("DescribeDomain", "ResourceNotFoundException", "", 409, errors.DomainNotFound),
-        ("DescribePackages", "ResourceNotFoundException", "", 409, errors.Rejected),
+        ("DescribePackages", "ResourceNotFoundException", "", 409, errors.PackageNotFound),
+        ("DescribePackages", "ValidationException", "Package not found: F1", 400, NOT_FOUND),
+        ("DeletePackage", "ValidationException", "Package not found", 400, NOT_FOUND),
+        ("UpdatePackage", "ValidationException", "package NOT FOUND", 400, NOT_FOUND),
+        ("GetPackageVersionHistory", "ValidationException", "Package not found", 400, NOT_FOUND),
+        ("UpdatePackageScope", "ResourceNotFoundException", "", 409, NOT_FOUND),
+        ("AssociatePackages", "ValidationException", "Package not found: F1", 400, errors.Rejected),
+        ("DescribePackages", "ValidationException", "Invalid filter", 400, errors.Rejected),
+        ("AssociatePackages", "ValidationException", IN_PROGRESS, 400, BUSY),
+        ("DissociatePackages", "ValidationException", IN_PROGRESS, 400, BUSY),
+        ("UpdatePackage", "ValidationException", "An update is in progress", 400, BUSY),
+        ("DeletePackage", "ValidationException", "change in progress", 400, BUSY),
+        ("AssociatePackages", "ValidationException", "PackageList is empty", 400, errors.Rejected),
+        ("AssociatePackages", "AccessDeniedException", "in progress", 403, errors.Rejected),
         ("AssociatePackages", "ResourceNotFoundException", "", 409, errors.Rejected),
         ("CreatePackage", "ValidationException", "bad name", 400, errors.Rejected),
         ("CreatePackage", "AccessDeniedException", "no", 403, errors.Rejected),
@@ -231,10 +252,44 @@ def test_describe_packages_filters_and_treats_not_found_as_absent(
     )
     assert calls.describe_packages(["F9"]) == {}
     stubber.add_client_error(
+        "describe_packages",
+        service_error_code="ValidationException",
+        service_message="Package not found: F9",
+        http_status_code=400,
+    )
+    assert calls.describe_packages(["F9"]) == {}
+    stubber.add_client_error(
         "describe_packages", service_error_code="AccessDeniedException", http_status_code=403
     )
     with pytest.raises(errors.Rejected):
         calls.describe_packages(["F9"])
+
+
+def test_one_unknown_id_failing_the_whole_describe_is_asked_for_one_by_one(
+    stubbed: tuple[OpenSearchCalls, Stubber],
+) -> None:
+    calls, stubber = stubbed
+    stubber.add_client_error(
+        "describe_packages",
+        service_error_code="ValidationException",
+        service_message="Package not found: F1, F9",
+        http_status_code=400,
+        expected_params={
+            "Filters": [{"Name": "PackageID", "Value": ["F1", "F9"]}],
+            "MaxResults": PAGE_SIZE,
+        },
+    )
+    expect_describe(stubber, "PackageID", "F1")
+    stubber.add_client_error(
+        "describe_packages",
+        service_error_code="ValidationException",
+        service_message="Package not found: F9",
+        http_status_code=400,
+        expected_params={"Filters": [{"Name": "PackageID", "Value": ["F9"]}], "MaxResults": 100},
+    )
+    found = calls.describe_packages(["F1", "F9"])
+    assert list(found) == ["F1"]
+    stubber.assert_no_pending_responses()
 
 
 def test_package_details_carry_what_the_service_reads_from_a_plugin() -> None:

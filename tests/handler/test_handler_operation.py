@@ -46,7 +46,12 @@ class FakeService:
     duration: float = 10.0
     entries: dict[str, tuple[S, float]] = field(default_factory=dict)  # status, since
     fail: dict[str, ErrorDetails] = field(default_factory=dict)
+    #: DescribePackages' PackageStatus by ID (AVAILABLE when not named).
     package_status: dict[str, str] = field(default_factory=dict)
+    #: Packages DescribePackages does not know.
+    unknown: set[str] = field(default_factory=set)
+    #: DomainProcessingStatus DescribeDomain reports ("" = the field left out).
+    processing_status: str = ""
     processing_until: float = 0.0
     errors: dict[str, list[ServiceError]] = field(default_factory=dict)
     calls: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
@@ -110,7 +115,10 @@ class FakeService:
         self._check_domain(domain_name)
         self.calls.append(("describe_domain", ()))
         self._raise_scripted("describe_domain")
-        return DomainState(processing=self.clock.t < self.processing_until)
+        return DomainState(
+            processing=self.clock.t < self.processing_until,
+            processing_status=self.processing_status,
+        )
 
     def change_progress(self, domain_name: str) -> ChangeProgress | None:
         self._check_domain(domain_name)
@@ -122,9 +130,9 @@ class FakeService:
         self.calls.append(("describe_packages", tuple(package_ids)))
         self._raise_scripted("describe_packages")
         return {
-            pid: PackageAvailability(pid, self.package_status[pid])
+            pid: PackageAvailability(pid, self.package_status.get(pid, "AVAILABLE"))
             for pid in package_ids
-            if pid in self.package_status
+            if pid not in self.unknown
         }
 
     def associate(

@@ -98,6 +98,17 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class DomainState:
+    """What DescribeDomain says about whether the domain takes a package change now."""
+
+    #: `Processing` or `UpgradeProcessing`.
+    processing: bool
+    #: `DomainProcessingStatus` (API model: Creating, Active, Modifying, UpgradingEngineVersion,
+    #: UpdatingServiceSoftware, Isolated, Deleting); "" when the service does not send it.
+    processing_status: str = ""
+
+
+@dataclass(frozen=True)
 class ChangeProgress:
     """The domain's configuration change in flight (DescribeDomainChangeProgress): for a plugin,
     the blue/green deployment that installs or removes it."""
@@ -105,10 +116,16 @@ class ChangeProgress:
     status: str
     completed_stages: int
     total_stages: int
-    #: The first stage not completed ("" once all are).
+    #: The first stage not completed ("" once all are); for logs and reasons only: stage
+    #: statuses are free strings the API model does not enumerate.
     stage: str
     #: When any stage last moved (epoch seconds).
     last_moved: float
+    #: `ConfigChangeStatus` (API model: Pending, Initializing, Validating, ValidationFailed,
+    #: ApplyingChanges, Completed, PendingUserInput, Cancelled); "" when not sent.
+    config_status: str = ""
+    #: `ValidationFailures`, each as "Code: Message".
+    validation_failures: tuple[str, ...] = ()
 
     @property
     def percent(self) -> int:

@@ -23,15 +23,17 @@ from ..core.outcome import Done, Fail, Pending, Wait
 from ..core.package_status import PackageAvailability
 from ..core.waiting import OperationFailed, Retried, Waiting
 from . import plan, readiness
-from .model import ChangeProgress, DesiredPackage, Snapshot
+from .model import ChangeProgress, DesiredPackage, DomainState, Snapshot
 from .ownership import already_there, failure_id
 from .plan import AssociationState, Submit
+from .readiness import Unavailable
 from .target import Target
 
+__all__ = ["AssociationOperation", "AssociationService", "DomainState"]
 
-@dataclass(frozen=True)
-class DomainState:
-    processing: bool
+
+class _DomainLeaving(Exception):
+    """A Delete met a domain that is being deleted: nothing is left to clean up."""
 
 
 class AssociationService(Protocol):
@@ -54,7 +56,7 @@ class AssociationService(Protocol):
 
 _ADVICE = {
     "AccessDeniedException": "Check the handler role's es: permissions for this domain.",
-    "LimitExceededException": "A domain holds at most 20 packages; remove some first.",
+    "LimitExceededException": "Check the service quotas the message names.",
     "ValidationException": "Fix the package list (IDs, prerequisites, options) and redeploy.",
     "ResourceNotFoundException": "Check that the domain and the packages exist in this "
     "account and Region.",
@@ -69,6 +71,10 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
     service: AssociationService
     #: Records the answer's physical ID: a Create answers a failure with what to keep.
     on_physical_id: Callable[[str], None] = field(default=lambda _: None)
+    #: About the call in flight, for the advice of a rejection: how many packages the domain
+    #: would hold, and the packages DescribePackages did not know.
+    _packages_after: int = field(default=0, init=False, repr=False)
+    _not_described: tuple[str, ...] = field(default=(), init=False, repr=False)
 
     @property
     def domain(self) -> str:
@@ -98,11 +104,43 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             if isinstance(decision, Wait):
                 now = self.runtime.now()
                 stuck = _blue_green(self.service, self.domain, self.state, snapshot, now)
+                if isinstance(stuck, Unavailable):
+                    raise self._unavailable(stuck)
                 if stuck is not None:
                     raise self._failed(stuck)
                 self.poll_wait(decision.pending)
                 continue
-            self._submit(decision, snapshot)
+            try:
+                self._submit(decision, snapshot)
+            except _DomainLeaving:
+                log_event("done", domain=self.domain, note="domain is being deleted")
+                return self.finished({})
+
+    def advice(self, error: ServiceError) -> str:
+        """A rejected association names what the domain cannot take, whatever the error code:
+        packages DescribePackages does not know, or more packages than the domain's quota."""
+        notes = []
+        if self._not_described:
+            ids = ", ".join(self._not_described)
+            notes.append(f"DescribePackages does not know {ids} in this account and Region")
+        if self._packages_after > plan.MAX_PACKAGES_PER_DOMAIN:
+            notes.append(
+                f"the domain would hold {self._packages_after} packages, and a domain holds at "
+                f"most {plan.MAX_PACKAGES_PER_DOMAIN}: remove some first"
+            )
+        if not notes:
+            return super().advice(error)
+        text = "; ".join(notes)
+        return text[0].upper() + text[1:] + "."
+
+    def _unavailable(self, blocked: Unavailable) -> OperationFailed | _DomainLeaving:
+        """Waiting does not end this; a Delete on a domain being deleted has nothing to do."""
+        log_event("unavailable", domain=self.domain, status=blocked.status)
+        if blocked.status == "Deleting" and self.target.missing_domain_is_success:
+            return _DomainLeaving()
+        return OperationFailed(
+            reasons.stopped(blocked.subject, blocked.status, blocked.messages, blocked.advice)
+        )
 
     def _failed(self, decision: Fail) -> OperationFailed:
         log_event("failed", domain=self.domain, failures=decision.failures)
@@ -143,6 +181,7 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
         if not batch:
             decision = plan.next_single_call(decision, snapshot)
         ids = decision.package_ids
+        self._packages_after = plan.packages_after(decision, snapshot)
         try:
             answer = self.attempt(
                 f"{decision.action} {', '.join(ids)}", lambda: self._ready_then_call(decision)
@@ -178,7 +217,9 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
 
     def _ready_then_call(self, decision: Submit) -> bool:
         """Make the call once the domain and the packages are ready; False after waiting."""
-        ready = _readiness(self.service, self.domain, decision)
+        ready = self._readiness(decision)
+        if isinstance(ready, Unavailable):
+            raise self._unavailable(ready)
         if isinstance(ready, Fail):
             raise self._failed(ready)
         if isinstance(ready, Wait):
@@ -186,6 +227,24 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             return False
         _call(self.service, self.domain, decision, batch=not self.state.single_calls)
         return True
+
+    def _readiness(self, decision: Submit) -> Unavailable | Fail | Wait | None:
+        """The domain must be Active and not processing (a busy domain whose change waits for
+        the user fails at once); packages must have finished copying/validating."""
+        self._not_described = ()
+        domain = self.service.describe_domain(self.domain)
+        ready = readiness.domain_readiness(self.domain, domain)
+        if isinstance(ready, Wait):
+            progress = _change_progress(self.service, self.domain)
+            awaiting = readiness.stopped_change(self.domain, progress, only=readiness.AWAITING_USER)
+            return awaiting or ready
+        if ready is not None or decision.action != "associate":
+            return ready
+        availability = _availability(self.service, decision.package_ids)
+        if availability is None:
+            return None
+        self._not_described = readiness.missing_packages(decision.package_ids, availability)
+        return readiness.check_packages_ready(decision.package_ids, availability)
 
 
 def _call(service: AssociationService, domain: str, decision: Submit, *, batch: bool) -> None:
@@ -198,15 +257,24 @@ def _call(service: AssociationService, domain: str, decision: Submit, *, batch: 
         service.dissociate(domain, ids, batch=batch)
 
 
-def _readiness(service: AssociationService, domain: str, decision: Submit) -> Fail | Wait | None:
-    """The domain must not be processing; packages must have finished copying/validating."""
-    if service.describe_domain(domain).processing:
-        return Wait((Pending(f"domain {domain}", "Processing"),))
-    if decision.action != "associate":
+def _change_progress(service: AssociationService, domain: str) -> ChangeProgress | None:
+    """The domain's latest change, logged; None when it reports none or cannot be read (a view
+    and a way out of a stopped change, never a reason to fail by itself)."""
+    try:
+        progress = service.change_progress(domain)
+    except ServiceError as error:
+        log_event("change_progress_unavailable", domain=domain, code=error.code)
         return None
-    return readiness.check_packages_ready(
-        decision.package_ids, _availability(service, decision.package_ids)
-    )
+    if progress is not None:
+        log_event(
+            "change_progress",
+            domain=domain,
+            status=progress.status,
+            config_status=progress.config_status,
+            stage=progress.stage,
+            percent=progress.percent,
+        )
+    return progress
 
 
 def _blue_green(
@@ -215,37 +283,32 @@ def _blue_green(
     state: AssociationState,
     snapshot: Snapshot,
     now: float,
-) -> Fail | None:
-    """While a plugin's blue/green runs: log its stage; a stuck dissociation is a failure."""
+) -> Unavailable | Fail | None:
+    """While a plugin's blue/green runs: log its stage; a change that stopped (validation
+    failed, cancelled, waiting for the user) or a stuck dissociation is a failure."""
     if not readiness.blue_green_in_flight(snapshot):
         return None
-    try:
-        progress = service.change_progress(domain)
-    except ServiceError as error:  # a view only: never fails the operation
-        log_event("change_progress_unavailable", domain=domain, code=error.code)
-        return None
+    progress = _change_progress(service, domain)
     if progress is None:
         return None
-    log_event(
-        "change_progress",
-        domain=domain,
-        status=progress.status,
-        stage=progress.stage,
-        percent=progress.percent,
-    )
+    if readiness.own_blue_green_in_flight(snapshot, state):
+        stopped = readiness.stopped_change(domain, progress)
+        if stopped is not None:
+            return stopped
     return readiness.stuck_dissociation(snapshot, state, progress, now)
 
 
 def _availability(
     service: AssociationService, package_ids: tuple[str, ...]
-) -> dict[str, PackageAvailability]:
-    """DescribePackages; a role without es:DescribePackages leaves it to the association call."""
+) -> dict[str, PackageAvailability] | None:
+    """DescribePackages; None when the role lacks es:DescribePackages (the association call
+    then judges alone)."""
     try:
         return service.describe_packages(package_ids)
     except Rejected as error:
         if error.code != "AccessDeniedException":
             raise
-        return {}
+        return None
 
 
 def _action_of(decision: Fail) -> str:

@@ -17,6 +17,8 @@ from .target import Target
 ACTIVE = AssociationStatus.ACTIVE
 # A package the service accepted but still does not list after this long was lost: ask again.
 RESUBMIT_AFTER_SECONDS = 60.0
+#: Service quota (guide, "OpenSearch Service quotas"): packages associated with one domain.
+MAX_PACKAGES_PER_DOMAIN = 20
 
 
 Action = Literal["associate", "dissociate"]
@@ -208,6 +210,16 @@ def decide(target: Target, state: AssociationState, snapshot: Snapshot, now: flo
     if still_there:
         return Wait(still_there)
     return Done()
+
+
+def packages_after(submit: Submit, snapshot: Snapshot) -> int:
+    """How many packages the domain holds once `submit` is carried out. The quota is told from
+    this count, never from an error code: AssociatePackage(s) do not list
+    LimitExceededException among their errors (API model)."""
+    held = set(snapshot.associations)
+    if submit.action == "associate":
+        return len(held | set(submit.package_ids))
+    return len(held - set(submit.package_ids))
 
 
 def is_resubmission(submit: Submit, state: AssociationState) -> bool:

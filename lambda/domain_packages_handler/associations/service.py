@@ -12,8 +12,14 @@ from typing import Any
 from ..core.adapter import OpenSearchCalls, error_details
 from ..core.errors import NotAssociated
 from ..core.package_status import PackageAvailability
-from .model import Association, AssociationStatus, ChangeProgress, DesiredPackage, Snapshot
-from .operation import DomainState
+from .model import (
+    Association,
+    AssociationStatus,
+    ChangeProgress,
+    DesiredPackage,
+    DomainState,
+    Snapshot,
+)
 
 
 def association_from_api(raw: Mapping[str, Any]) -> Association | None:
@@ -42,21 +48,37 @@ def _epoch(value: Any) -> float:
     return float(value.timestamp()) if hasattr(value, "timestamp") else float(value or 0)
 
 
+def _stage_completed(stage: Mapping[str, Any]) -> bool:
+    """For the log's percentage and the stage named in a reason only: the model leaves stage
+    statuses undocumented, so no decision rests on this."""
+    return str(stage.get("Status") or "").upper() == "COMPLETED"
+
+
+def _validation_failure(raw: Any) -> str:
+    """One ValidationFailures entry {Code, Message} as "Code: Message"."""
+    entry = raw if isinstance(raw, Mapping) else {}
+    code, message = str(entry.get("Code") or ""), str(entry.get("Message") or "")
+    return f"{code}: {message}" if code and message else code or message
+
+
 def progress_from_api(raw: Mapping[str, Any]) -> ChangeProgress | None:
-    """ChangeProgressStatus {Status, TotalNumberOfStages, ChangeProgressStages [{Name, Status,
-    LastUpdated}], StartTime}; None when the domain reports no change."""
-    if not raw.get("Status"):
+    """ChangeProgressStatus {Status, ConfigChangeStatus, ValidationFailures, TotalNumberOfStages,
+    ChangeProgressStages [{Name, Status, LastUpdated}], StartTime}; None when the domain reports
+    no change."""
+    if not raw.get("Status") and not raw.get("ConfigChangeStatus"):
         return None
     stages = list(raw.get("ChangeProgressStages") or [])
-    done = [s for s in stages if s.get("Status") == "COMPLETED"]
-    current = next((s for s in stages if s.get("Status") != "COMPLETED"), None)
+    current = next((s for s in stages if not _stage_completed(s)), None)
     moments = [_epoch(s.get("LastUpdated")) for s in stages if s.get("LastUpdated")]
+    failures = (_validation_failure(f) for f in raw.get("ValidationFailures") or [])
     return ChangeProgress(
-        status=str(raw["Status"]),
-        completed_stages=len(done),
+        status=str(raw.get("Status") or ""),
+        completed_stages=sum(1 for s in stages if _stage_completed(s)),
         total_stages=int(raw.get("TotalNumberOfStages") or len(stages)),
         stage=str(current.get("Name") or "") if current else "",
         last_moved=max(moments, default=_epoch(raw.get("StartTime"))),
+        config_status=str(raw.get("ConfigChangeStatus") or ""),
+        validation_failures=tuple(f for f in failures if f),
     )
 
 
@@ -92,7 +114,8 @@ class OpenSearchAssociations:
     def describe_domain(self, domain_name: str) -> DomainState:
         status = self._calls.call("DescribeDomain", DomainName=domain_name)["DomainStatus"]
         return DomainState(
-            processing=bool(status.get("Processing")) or bool(status.get("UpgradeProcessing"))
+            processing=bool(status.get("Processing")) or bool(status.get("UpgradeProcessing")),
+            processing_status=str(status.get("DomainProcessingStatus") or ""),
         )
 
     def change_progress(self, domain_name: str) -> ChangeProgress | None:

@@ -19,6 +19,7 @@ from .errors import (
     AlreadyExists,
     AlreadyInDesiredState,
     BatchUnsupported,
+    ChangeInProgress,
     DomainNotFound,
     NotAssociated,
     PackageNotFound,
@@ -53,16 +54,43 @@ _THROTTLING = frozenset(
 )
 _TRANSIENT = frozenset({"InternalException", "InternalFailure", "ServiceUnavailable"})
 _BATCH_OPERATIONS = frozenset({"AssociatePackages", "DissociatePackages"})
-#: What ResourceNotFoundException means, by the operation that got it (elsewhere: Rejected).
+#: Operations that look one package up: there, "not found" means the package is absent.
+_PACKAGE_LOOKUPS = frozenset(
+    {
+        "DescribePackages",
+        "UpdatePackage",
+        "DeletePackage",
+        "ListDomainsForPackage",
+        "GetPackageVersionHistory",
+        "UpdatePackageScope",
+    }
+)
+#: What ResourceNotFoundException means elsewhere, by the operation that got it (else: Rejected).
 _NOT_FOUND_MEANS: Mapping[str, type[ServiceError]] = {
-    "UpdatePackage": PackageNotFound,
-    "DeletePackage": PackageNotFound,
-    "ListDomainsForPackage": PackageNotFound,
     "DissociatePackages": NotAssociated,
     "DissociatePackage": NotAssociated,
     "ListPackagesForDomain": DomainNotFound,
     "DescribeDomain": DomainNotFound,
 }
+
+
+def change_in_progress(code: str, message: str) -> bool:
+    """The refusal of a busy or settling domain. Field evidence (aws-samples/siem-on-amazon-
+    opensearch-service#444, hashicorp/terraform-provider-aws#38136 and #35811): HTTP 400
+    ValidationException "A change/update is in progress. Please wait for it to complete before
+    requesting another change." Only that wording is retried: other validation errors are final."""
+    return code == "ValidationException" and "in progress" in message.lower()
+
+
+def package_not_found(operation: str, code: str, message: str) -> bool:
+    """A package look-up answered "not found". terraform-provider-aws (`findPackages` in
+    internal/service/opensearch/package.go) treats ResourceNotFoundException and a
+    ValidationException whose message contains "Package not found" alike."""
+    if operation not in _PACKAGE_LOOKUPS:
+        return False
+    return code == "ResourceNotFoundException" or (
+        code == "ValidationException" and "package not found" in message.lower()
+    )
 
 
 def classify(operation: str, code: str, message: str, http_status: int = 0) -> ServiceError:
@@ -71,6 +99,10 @@ def classify(operation: str, code: str, message: str, http_status: int = 0) -> S
     kind: type[ServiceError] = Rejected
     if code == "ConflictException":
         kind = AlreadyInDesiredState if "desired state" in lowered else Retryable
+    elif change_in_progress(code, message):
+        kind = ChangeInProgress
+    elif package_not_found(operation, code, message):
+        kind = PackageNotFound
     elif code in _THROTTLING or code in _TRANSIENT or http_status == 429 or http_status >= 500:
         kind = Retryable
     elif code == "ResourceAlreadyExistsException":
@@ -163,14 +195,25 @@ class OpenSearchCalls:
         self, values: Sequence[str], *, by: str = "PackageID"
     ) -> dict[str, PackageAvailability]:
         """Status of the listed packages (or names, `by="PackageName"`), keyed by package ID;
-        ones the service does not know (ResourceNotFoundException) are absent."""
-        found: dict[str, PackageAvailability] = {}
-        pages = self.pages("DescribePackages", Filters=[{"Name": by, "Value": list(values)}])
+        ones the service does not know are absent.
+
+        The service may answer "not found" for the whole call when one value of several is
+        unknown (undocumented either way): the values are then asked one by one, so the others
+        are still described and the absent ones are exactly the unknown ones.
+        """
         try:
-            for page in pages:
-                for raw in page.get("PackageDetailsList", []):
-                    found[str(raw.get("PackageID", ""))] = package_from_api(raw)
-        except Rejected as error:
-            if error.code != "ResourceNotFoundException":
-                raise
+            return self._describe_packages(values, by)
+        except PackageNotFound:
+            if len(values) < 2:
+                return {}
+        found: dict[str, PackageAvailability] = {}
+        for value in values:
+            found.update(self.describe_packages([value], by=by))
+        return found
+
+    def _describe_packages(self, values: Sequence[str], by: str) -> dict[str, PackageAvailability]:
+        found: dict[str, PackageAvailability] = {}
+        for page in self.pages("DescribePackages", Filters=[{"Name": by, "Value": list(values)}]):
+            for raw in page.get("PackageDetailsList", []):
+                found[str(raw.get("PackageID", ""))] = package_from_api(raw)
         return found

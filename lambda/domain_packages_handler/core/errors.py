@@ -21,6 +21,12 @@ class Retryable(ServiceError):
     """Conflict with a change in progress, throttling, 5xx, lost connection: try again later."""
 
 
+class ChangeInProgress(Retryable):
+    """The domain refused a change while another runs or settles. The field shows HTTP 400
+    ValidationException "A change/update is in progress" (not only ConflictException), also
+    while DescribeDomain already reports `Processing: false`: wait and ask again."""
+
+
 class Rejected(ServiceError):
     """The service refused the request for good (validation, access, quota, missing package)."""
 

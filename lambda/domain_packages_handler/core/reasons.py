@@ -95,9 +95,21 @@ def timed_out(where: str, elapsed_seconds: float, pending: Sequence[Pending]) ->
 
 
 def service_error(where: str, subject: str, code: str, message: str, advice: str) -> str:
-    """A call the service rejected outright (validation, access, quota); `where`: "domain d"."""
+    """A call the service rejected outright (validation, access, quota); `where`: "domain d".
+
+    The service's message usually ends with a period already: it is not doubled."""
     head = f"{subject} on {where}: {code}: "
-    return _fit(head, [message], f". {advice}" if advice else "")
+    return _fit(head, [message.rstrip().rstrip(".")], f". {advice}" if advice else "")
+
+
+def stopped(subject: str, status: str, messages: Sequence[str], advice: str) -> str:
+    """`subject` ("domain d", "the configuration change on domain d") is in a state no wait
+    ends (Isolated, ValidationFailed, PendingUserInput, …): the service's messages, then what
+    to do."""
+    head = f"{subject} is {status}"
+    if not messages:
+        return _fit(head, [], f": {advice}")
+    return _fit(head + ": ", [m.rstrip().rstrip(".") for m in messages], f". {advice}")
 
 
 def name_taken(where: str, package_id: str) -> str:
@@ -107,4 +119,16 @@ def name_taken(where: str, package_id: str) -> str:
         [],
         ". Give the Package another package_name, or use the existing package with "
         f"Package.from_package_id(self, 'Id', '{package_id}')",
+    )
+
+
+def plugin_name_refused(where: str, engine_version: str, other_id: str, other_version: str) -> str:
+    """CreatePackage refused a plugin's package for a new engine version under the name its
+    package for another version has (`where`: "package p")."""
+    return _fit(
+        f"{where}: the service refused a package for {engine_version} under the name of "
+        f"{other_id}, the package for {other_version}",
+        [],
+        f". Dissociate and delete {other_id} first (the domain then runs without the plugin "
+        "until it is associated again), or give the Package another package_name",
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Generic, TypeVar
 
 from . import reasons
-from .errors import Rejected, Retryable, ServiceError
+from .errors import ChangeInProgress, Rejected, Retryable, ServiceError
 from .logs import log_event
 from .outcome import Pending
 from .progress import Progress, S
@@ -111,9 +111,13 @@ class Waiting(Generic[S]):
         )
         return OperationFailed(
             reasons.service_error(
-                self.where, subject, error.code, error.message, self.ADVICE.get(error.code, "")
+                self.where, subject, error.code, error.message, self.advice(error)
             )
         )
+
+    def advice(self, error: ServiceError) -> str:
+        """What to do about a rejection: by its error code, unless a kind knows better."""
+        return self.ADVICE.get(error.code, "")
 
     def retry_later(self, error: ServiceError) -> None:
         log_event(
@@ -123,7 +127,13 @@ class Waiting(Generic[S]):
             code=error.code,
             message=error.message,
         )
-        self.wait((Pending(error.operation, error.code),), self.backoff.next())
+        # A refusal that can last minutes is quoted, so a reason that times out on it says why.
+        state = (
+            f"{error.code}: {error.message}"
+            if isinstance(error, ChangeInProgress) and error.message
+            else error.code
+        )
+        self.wait((Pending(error.operation, state),), self.backoff.next())
 
     def elapsed(self) -> float:
         return round(self.runtime.now() - self.progress.started_at, 3)

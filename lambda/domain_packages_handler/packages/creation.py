@@ -72,6 +72,17 @@ class PackageCreation(PackageOperation):
         (an earlier attempt of this very request crashed after CreatePackage)."""
         existing = self.call("finding the package by name", self._find_by_name)
         if existing is None:
+            other = self._other_engine_version()
+            if other is not None:
+                log_event("name_refused", package=self.spec.name, other=other.package_id)
+                raise OperationFailed(
+                    reasons.plugin_name_refused(
+                        self.where,
+                        str(self.spec.engine_version),
+                        other.package_id,
+                        other.engine_version,
+                    )
+                )
             self.retry_later(error)
             return ""
         if existing.status in plan.GONE_STATUSES | {"DELETING"}:
@@ -83,3 +94,18 @@ class PackageCreation(PackageOperation):
             raise OperationFailed(reasons.name_taken(self.where, existing.package_id))
         log_event("recovered", package=self.spec.name, package_id=existing.package_id)
         return existing.package_id
+
+    def _other_engine_version(self) -> PackageAvailability | None:
+        """For a plugin whose name the service says is taken: its package for another engine
+        version, if that is what takes the name. The custom-plugins guide has each engine
+        version's package made under the same name; should the service refuse that, retrying
+        cannot help."""
+        if self.spec.package_type != "ZIP-PLUGIN" or not self.spec.engine_version:
+            return None
+        found = self.call(
+            "finding the package by name",
+            lambda: self.store.find_package_named(self.spec.name, None),
+        )
+        if found is None or found.engine_version in ("", self.spec.engine_version):
+            return None
+        return found

@@ -7,10 +7,12 @@ that needs a new package), `PackageUpdate` (update.py: an Update in place) and `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from ..core import reasons
+from ..core.errors import PackageNotFound
 from ..core.logs import log_event
 from ..core.outcome import Done, Fail, Pending
 from ..core.package_status import PackageAvailability
@@ -19,6 +21,8 @@ from . import plan
 from .ownership import marked
 from .plan import PackageState
 from .spec import PackageSpec
+
+T = TypeVar("T")
 
 
 class PackageStore(Protocol):
@@ -71,6 +75,14 @@ class PackageOperation(Waiting[PackageState], advice=_ADVICE):
     def _describe(self, package_id: str) -> PackageAvailability | None:
         return self.call("describing the package", lambda: self.store.find_package(package_id))
 
+    def _call_on(self, package_id: str, subject: str, request: Callable[[], T]) -> T:
+        """`call` on a package that must exist: "not found" (in either of the service's forms)
+        fails with what to do."""
+        try:
+            return self.call(subject, request)
+        except PackageNotFound as error:
+            raise OperationFailed(self._gone(package_id)) from error
+
     @property
     def where(self) -> str:
         return f"package {self.spec.name}"
@@ -114,9 +126,11 @@ class PackageOperation(Waiting[PackageState], advice=_ADVICE):
         if change is not None:
             operation, users = change
             log_event("share", package=self.spec.name, operation=operation, users=users)
-            self.call(
+            package_id = data["PackageID"]
+            self._call_on(
+                package_id,
                 "sharing the package",
-                lambda: self.store.update_scope(data["PackageID"], operation, users),
+                lambda: self.store.update_scope(package_id, operation, users),
             )
         return data
 

@@ -67,7 +67,9 @@ class PackageUpdate(PackageOperation):
     def _made_by_this_request(self, package_id: str) -> bool:
         """Lambda delivers an event again after a crash, even one already answered: its
         UpdatePackage may have been made already, under this request's commit message."""
-        latest = self.call("reading its versions", lambda: self.store.latest_commit(package_id))
+        latest = self._call_on(
+            package_id, "reading its versions", lambda: self.store.latest_commit(package_id)
+        )
         if latest == self.commit_message:
             log_event("already_updated", package=self.spec.name, commit=latest)
             return True
