@@ -173,10 +173,14 @@ class FakeLambda(FakeServer):
         *,
         event_payload_limit: int = EVENT_PAYLOAD_LIMIT,
         sync_payload_limit: int = SYNC_PAYLOAD_LIMIT,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.event_payload_limit = event_payload_limit
         self.sync_payload_limit = sync_payload_limit
+        self.clock = clock
+        """What each invocation's `get_remaining_time_in_millis()` counts on: a SimClock lets a
+        handler wait hours of simulated time."""
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._functions: dict[str, _Function] = {}
@@ -386,6 +390,7 @@ class FakeLambda(FakeServer):
             timeout_seconds=function.timeout_seconds,
             memory_limit_in_mb=function.memory_limit_in_mb,
             aws_request_id=invocation.request_id,
+            clock=self.clock,
         )
         invocation.context = context
         invocation.started_at = time.time()

@@ -88,6 +88,17 @@ def test_single_package_operations(
     # A pending plugin change is a blue/green deployment: the domain shows Processing.
     assert client.describe_domain(DomainName=DOMAIN)["DomainStatus"]["Processing"] is True
     clock.advance(60)
+    # Field: the blue/green is over, Processing is false, yet the domain still says Modifying
+    # and refuses changes while it settles.
+    status = client.describe_domain(DomainName=DOMAIN)["DomainStatus"]
+    assert (status["Processing"], status["DomainProcessingStatus"]) == (False, "Modifying")
+    with pytest.raises(ClientError) as error:
+        client.dissociate_package(PackageID="F1", DomainName=DOMAIN)
+    assert error_code(error) == "ValidationException"
+    assert "A change/update is in progress" in str(error.value)
+    clock.advance(manual_opensearch.settle_seconds)
+    status = client.describe_domain(DomainName=DOMAIN)["DomainStatus"]
+    assert status["DomainProcessingStatus"] == "Active"
     details = client.dissociate_package(PackageID="F1", DomainName=DOMAIN)["DomainPackageDetails"]
     assert details["DomainPackageStatus"] == "DISSOCIATING"
     clock.advance(30)
@@ -104,26 +115,42 @@ def test_real_time_lifecycle(fake_opensearch: FakeOpenSearch) -> None:
     assert statuses(client) == {"F1": "ACTIVE"}
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ("ValidationException", 400, "A change/update is in progress. Please wait"),
+        ("ConflictException", 409, "in progress on domain search-domain"),
+    ],
+)
 def test_one_change_per_domain_at_a_time(
-    manual_opensearch: FakeOpenSearch, client: OpenSearchServiceClient, clock: SimClock
+    manual_opensearch: FakeOpenSearch,
+    client: OpenSearchServiceClient,
+    clock: SimClock,
+    answer: tuple[str, int, str],
 ) -> None:
+    busy_error, http_status, words = answer
+    manual_opensearch.busy_error = busy_error
     manual_opensearch.add_package("F1")
     manual_opensearch.add_package("F2")
     client.associate_package(PackageID="F1", DomainName=DOMAIN)
     with pytest.raises(ClientError) as error:
         client.associate_package(PackageID="F2", DomainName=DOMAIN)
-    assert error_code(error) == "ConflictException"
-    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
-    assert "in progress on domain search-domain" in str(error.value)
+    assert error_code(error) == busy_error
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == http_status
+    assert words in str(error.value)
     with pytest.raises(ClientError) as error:
         client.dissociate_packages(DomainName=DOMAIN, PackageList=["F1"])
-    assert error_code(error) == "ConflictException"
+    assert error_code(error) == busy_error
     clock.advance(60)
     manual_opensearch.set_domain_processing(DOMAIN, 5)
     with pytest.raises(ClientError) as error:
         client.associate_package(PackageID="F2", DomainName=DOMAIN)
-    assert error_code(error) == "ConflictException"
+    assert error_code(error) == busy_error
     clock.advance(5)
+    with pytest.raises(ClientError) as error:  # settling: Processing false, still refused
+        client.associate_package(PackageID="F2", DomainName=DOMAIN)
+    assert error_code(error) == busy_error
+    clock.advance(manual_opensearch.settle_seconds)
     client.associate_package(PackageID="F2", DomainName=DOMAIN)
 
 
@@ -169,7 +196,9 @@ def test_configuration_change_reassociates(
     assert details["AssociationConfiguration"] == {"KeyStoreAccessOption": option}
 
 
-def test_limit_of_twenty_packages(manual_opensearch: FakeOpenSearch) -> None:
+@pytest.mark.parametrize("quota_error", ["ValidationException", "LimitExceededException"])
+def test_limit_of_twenty_packages(manual_opensearch: FakeOpenSearch, quota_error: str) -> None:
+    manual_opensearch.association_quota_error = quota_error
     for n in range(1, 22):
         manual_opensearch.add_package(f"F{n}")
     for n in range(1, 21):
@@ -177,7 +206,8 @@ def test_limit_of_twenty_packages(manual_opensearch: FakeOpenSearch) -> None:
     client = single_attempt_client(manual_opensearch)
     with pytest.raises(ClientError) as error:
         client.associate_package(PackageID="F21", DomainName=DOMAIN)
-    assert error_code(error) == "LimitExceededException"
+    assert error_code(error) == quota_error
+    assert "the limit is 20 packages per domain" in str(error.value)
     assert manual_opensearch.count("AssociatePackage") == 1
 
 
@@ -202,7 +232,7 @@ def test_prerequisites_and_plugin_dissociation_cascade(
             {"PackageID": "F12", "PrerequisitePackageIDList": ["F10"]},
         ],
     )
-    clock.advance(60)
+    clock.advance(60 + manual_opensearch.settle_seconds)
     assert set(statuses(client).values()) == {"ACTIVE"}
     client.dissociate_packages(DomainName=DOMAIN, PackageList=["F10"])
     assert set(statuses(client).values()) == {"DISSOCIATING"}
@@ -223,8 +253,9 @@ def test_scripted_failures_show_in_error_details(
         "ErrorType": "PluginValidationFailure",
         "ErrorMessage": "bad plugin",
     }
+    clock.advance(manual_opensearch.settle_seconds)
     client.associate_package(PackageID="F1", DomainName=DOMAIN)  # failure was scripted once
-    clock.advance(60)
+    clock.advance(60 + manual_opensearch.settle_seconds)
     assert statuses(client) == {"F1": "ACTIVE"}
     manual_opensearch.fail_dissociation("F1", "Stuck", "cannot remove")
     client.dissociate_package(PackageID="F1", DomainName=DOMAIN)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_opensearch import OpenSearchServiceClient
+from mypy_boto3_opensearch.type_defs import DescribePackagesFilterTypeDef
 
 from tests.fakes.clock import SimClock
 from tests.fakes.opensearch import FakeOpenSearch
@@ -215,7 +216,14 @@ def test_update_errors(
         client.update_package(
             PackageID="F404", PackageSource={"S3BucketName": BUCKET, "S3Key": "synonyms-v1.txt"}
         )
-    assert error_code(error) == "ResourceNotFoundException"
+    assert error_code(error) == "ValidationException"  # field: "Package not found"
+    assert "Package not found: F404" in str(error.value)
+    packages_fake.package_not_found_error = "ResourceNotFoundException"
+    with pytest.raises(ClientError) as error:
+        client.update_package(
+            PackageID="F404", PackageSource={"S3BucketName": BUCKET, "S3Key": "synonyms-v1.txt"}
+        )
+    assert error_code(error) == "ResourceNotFoundException"  # the model's code
     packages_fake.add_package("F1")
     with pytest.raises(ClientError) as error:
         client.update_package(
@@ -270,18 +278,29 @@ def test_delete_package_refused_while_in_use_then_deleting_then_gone(
     assert error_code(error) == "ValidationException"
     clock.advance(10)
     assert packages_fake.package(package_id) is None
-    # gone: every package operation answers ResourceNotFoundException, DescribePackages included
-    for call in (
-        lambda: client.describe_packages(Filters=[{"Name": "PackageID", "Value": [package_id]}]),
-        lambda: client.delete_package(PackageID=package_id),
-        lambda: client.list_domains_for_package(PackageID=package_id),
-        lambda: client.get_package_version_history(PackageID=package_id),
-    ):
-        with pytest.raises(ClientError) as error:
-            call()
-        assert error_code(error) == "ResourceNotFoundException"
-    by_name = client.describe_packages(Filters=[{"Name": "PackageName", "Value": ["synonyms"]}])
-    assert by_name["PackageDetailsList"] == []  # only PackageID filters are look-ups
+    # gone: every package operation answers "Package not found", DescribePackages included, as
+    # a ValidationException (field) or ResourceNotFoundException (model)
+    for not_found_error in ("ValidationException", "ResourceNotFoundException"):
+        packages_fake.package_not_found_error = not_found_error
+        for call in (
+            lambda: client.describe_packages(
+                Filters=[{"Name": "PackageID", "Value": [package_id]}]
+            ),
+            lambda: client.delete_package(PackageID=package_id),
+            lambda: client.list_domains_for_package(PackageID=package_id),
+            lambda: client.get_package_version_history(PackageID=package_id),
+        ):
+            with pytest.raises(ClientError) as error:
+                call()
+            assert error_code(error) == not_found_error
+            assert f"Package not found: {package_id}" in str(error.value)
+    # a name no package has: "not found" too (undocumented; the default), or an empty list
+    by_name: list[DescribePackagesFilterTypeDef] = [{"Name": "PackageName", "Value": ["synonyms"]}]
+    with pytest.raises(ClientError) as error:
+        client.describe_packages(Filters=by_name)
+    assert "Package not found: synonyms" in str(error.value)
+    packages_fake.describe_unknown_ids = "omit"
+    assert client.describe_packages(Filters=by_name)["PackageDetailsList"] == []
     # the name is free again
     _create(client, "synonyms", "synonyms-v2.txt")
 
@@ -394,4 +413,5 @@ def test_update_package_scope_adds_overrides_and_removes_accounts(
         assert error_code(error) == "ValidationException"
     with pytest.raises(ClientError) as error:
         client.update_package_scope(PackageID="F1", Operation="ADD", PackageUserList=["GLOBAL"])
-    assert error_code(error) == "ResourceNotFoundException"
+    assert error_code(error) == "ValidationException"
+    assert "Package not found: F1" in str(error.value)

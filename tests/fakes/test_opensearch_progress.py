@@ -80,7 +80,7 @@ def test_change_id_selects_an_earlier_change(
     manual_opensearch.add_package("F111111111", "ZIP-PLUGIN")
     client.associate_package(PackageID="F111111111", DomainName=DOMAIN)
     first = client.describe_domain_change_progress(DomainName=DOMAIN)["ChangeProgressStatus"]
-    clock.advance(60)
+    clock.advance(60 + manual_opensearch.settle_seconds)
     client.dissociate_package(PackageID="F111111111", DomainName=DOMAIN)
 
     latest = client.describe_domain_change_progress(DomainName=DOMAIN)["ChangeProgressStatus"]

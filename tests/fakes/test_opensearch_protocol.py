@@ -44,8 +44,8 @@ def test_not_found_and_validation_errors(
         (lambda: client.describe_domain(DomainName="nope-domain"), "ResourceNotFoundException", ""),
         (
             lambda: client.associate_package(PackageID="F9", DomainName=DOMAIN),
-            "ResourceNotFoundException",
-            "F9",
+            "ValidationException",
+            "Package not found: F9",
         ),
         (
             lambda: client.dissociate_package(PackageID="F1", DomainName=DOMAIN),

@@ -61,8 +61,9 @@ FAULT_OPERATIONS = (
     "DeletePackage",
     "ListDomainsForPackage",
 )
-FAULT_KINDS: tuple[Literal["conflict", "throttle", "internal", "drop"], ...] = (
+FAULT_KINDS: tuple[Literal["conflict", "busy", "throttle", "internal", "drop"], ...] = (
     "conflict",
+    "busy",
     "throttle",
     "internal",
     "drop",
@@ -265,10 +266,16 @@ class Foreign:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(
-        self, package_id: str, name: str, domain: str | None = None, *, taken: bool = False
+        self,
+        package_id: str,
+        name: str,
+        domain: str | None = None,
+        *,
+        taken: bool = False,
+        owner: str | None = None,
     ) -> None:
         fake = self.env.opensearch
-        fake.add_package(package_id, name=name)
+        fake.add_package(package_id, name=name, owner=owner)
         if domain is not None:
             fake.preassociate(domain, package_id)
         with self._lock:
@@ -753,6 +760,14 @@ def run_soak(runs: int, seed: int, workers: int, only: int | None = None) -> Soa
             # Hand-made: one ACTIVE on the domain, one of a name no stack uses.
             foreign.add(f"F7{worker:02d}01", f"hand-w{worker}-synonyms", domain=f"soak-{worker}")
             foreign.add(f"F7{worker:02d}02", f"hand-w{worker}-stopwords")
+            # A third party's package, visible in every account (field: modernisation-platform-
+            # environments PR #8995), ACTIVE on the domain.
+            foreign.add(
+                f"pkg-7{worker:02d}03",
+                f"vendor-w{worker}-lockbox",
+                domain=f"soak-{worker}",
+                owner="999988887777",
+            )
         soak = Soak(env, report, switch, foreign, seed)
 
         def worker_loop(worker: int) -> None:

@@ -15,6 +15,7 @@ from tests.fakes.opensearch.model import (
     PLUGIN_DEPENDENT_TYPES,
     ApiError,
     Association,
+    Change,
     Domain,
     Failure,
 )
@@ -171,8 +172,9 @@ class AssociationsMixin(DomainsMixin):
         # Reference (service quotas): 20 packages per domain.
         new_count = sum(1 for package_id in ids if package_id not in domain.associations)
         if len(domain.associations) + new_count > self.max_packages_per_domain:
+            # Model: AssociatePackage(s) list no LimitExceededException; the code is a switch.
             raise ApiError(
-                "LimitExceededException",
+                self.association_quota_error,
                 f"Domain {domain.name} would have {len(domain.associations) + new_count} "
                 f"packages; the limit is {self.max_packages_per_domain} packages per domain",
             )
@@ -266,25 +268,22 @@ class AssociationsMixin(DomainsMixin):
         ]
         if plugins:
             stalls = [a.stalled_at for a in plugins if a.stalled_at is not None]
-            self._record_change(
+            change = self._record_change(
                 domain,
                 now,
                 max(a.pending_until for a in plugins),
                 failed=any(a.planned_failure is not None for a in plugins),
                 stalls_at=min(stalls) if stalls else None,
             )
+            if change.stopped is not None:
+                _stop_with(change, plugins)
 
     def _require_idle(self, domain: Domain, now: float) -> None:
         """Reference: one package change per domain at a time, and none while the domain is
-        Processing: ConflictException meanwhile."""
-        busy = [a.package_id for a in domain.associations.values() if a.pending is not None]
-        if busy or self._processing(domain, now):
-            what = f"package(s) {', '.join(busy)}" if busy else "a domain configuration change"
-            raise ApiError(
-                "ConflictException",
-                f"Another package operation is in progress on domain {domain.name} ({what}). "
-                "Wait for it to complete and try again.",
-            )
+        Processing; field: none while it settles (see `_refusal` and `change_refused`)."""
+        refusal = self._refusal(domain, now)
+        if refusal is not None:
+            raise self.change_refused(domain, refusal)
 
     def _settle_associations(self, now: float) -> None:
         """Complete every association and dissociation whose time has come.
@@ -316,6 +315,25 @@ class AssociationsMixin(DomainsMixin):
                     else:
                         association.status = "DISSOCIATION_FAILED"
                         association.error = failure
+
+
+def _stop_with(change: Change, plugins: list[Association]) -> None:
+    """The plugins of a change that stopped short: pending for good (PendingUserInput), or
+    failed with its first validation failure (ValidationFailed, Cancelled), but only when the
+    change would have ended: the association's status lags behind the change's. Fake: the
+    model does not say what the associations show then; the lag is the hostile reading."""
+    assert change.stopped is not None
+    status = change.stopped.config_status
+    failure = (
+        change.stopped.failures[0]
+        if change.stopped.failures
+        else (status, f"The configuration change is {status}.")
+    )
+    for association in plugins:
+        if status == "PendingUserInput":
+            association.pending_until = float("inf")
+        else:
+            association.planned_failure = failure
 
 
 def _check_ids(domain_name: Any, package_ids: list[Any]) -> None:

@@ -9,10 +9,12 @@ from typing import Any
 from tests.fakes._http import ACCOUNT_ID, REGION
 from tests.fakes.opensearch.model import (
     ASSOCIATION_STATUSES,
+    STOPPED_CHANGE_STATUSES,
     Association,
     Change,
     Domain,
     Package,
+    StoppedChange,
 )
 from tests.fakes.opensearch.paging import page
 from tests.fakes.opensearch.store import OpenSearchStore
@@ -26,9 +28,15 @@ class DomainsMixin(OpenSearchStore):
     # ----------------------------------------------------------------------------------- seeding
 
     def add_domain(
-        self, name: str, processing_seconds: float = 0.0, engine_version: str = "OpenSearch_2.17"
+        self,
+        name: str,
+        processing_seconds: float = 0.0,
+        engine_version: str = "OpenSearch_2.17",
+        *,
+        settle_seconds: float | None = None,
     ) -> None:
-        """Create a domain, Processing (refusing package changes) for `processing_seconds`."""
+        """Create a domain, Processing (DomainProcessingStatus Creating) for
+        `processing_seconds`, then settling for `settle_seconds` (default: the fake's)."""
         with self._lock:
             now = self._clock()
             self._domains[name] = Domain(
@@ -38,15 +46,46 @@ class DomainsMixin(OpenSearchStore):
                 engine_version=engine_version,
             )
             if processing_seconds > 0:
-                self._record_change(self._domains[name], now, now + processing_seconds)
+                self._domain_change(
+                    self._domains[name], now + processing_seconds, "Creating", settle_seconds
+                )
 
-    def set_domain_processing(self, name: str, seconds: float) -> None:
-        """Start a domain change (e.g. a config update) lasting `seconds` from now."""
+    def set_domain_processing(
+        self,
+        name: str,
+        seconds: float,
+        *,
+        status: str = "Modifying",
+        settle_seconds: float | None = None,
+    ) -> None:
+        """Start a domain change (e.g. a config update) lasting `seconds` from now, reported as
+        DomainProcessingStatus `status`, then settling for `settle_seconds` (default: the
+        fake's): Processing false, the status unchanged, package changes refused."""
         with self._lock:
             domain = self._domain_or_key_error(name)
             now = self._clock()
-            domain.processing_until = now + seconds
-            self._record_change(domain, now, now + seconds)
+            self._domain_change(domain, now + seconds, status, settle_seconds)
+
+    def refuse_changes(self, name: str, times: int) -> None:
+        """The domain reports Active, yet refuses the next `times` package changes as "in
+        progress" (field: aws-samples/opensearch-intelligent-search-jp PR #3, associating right
+        after the domain turned active failed in some Regions)."""
+        with self._lock:
+            self._domain_or_key_error(name).refusals = times
+
+    def stop_next_change(
+        self, name: str, config_status: str, failures: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        """The domain's next configuration change stops after its Validation stage at
+        `config_status` (model: ConfigChangeStatus ValidationFailed, Cancelled or
+        PendingUserInput) with `failures` as ValidationFailures (Code, Message). A plugin
+        association in it ends ASSOCIATION_FAILED with the first failure (or never ends, for
+        PendingUserInput); a domain change stays Processing while it waits for the user."""
+        if config_status not in STOPPED_CHANGE_STATUSES:
+            raise ValueError(f"config_status must be one of {STOPPED_CHANGE_STATUSES}")
+        with self._lock:
+            domain = self._domain_or_key_error(name)
+            domain.stop_next = StoppedChange(config_status, tuple(failures))
 
     def delete_domain(self, name: str) -> None:
         """Remove a domain and its associations; later calls naming it get ResourceNotFound."""
@@ -159,7 +198,13 @@ class DomainsMixin(OpenSearchStore):
                     "MultiAZWithStandbyEnabled": False,
                 },
                 "EBSOptions": {"EBSEnabled": True, "VolumeType": "gp3", "VolumeSize": 10},
-                "DomainProcessingStatus": "Modifying" if processing else "Active",
+                # Model: DomainProcessingStatusType. Field: it goes on naming the change while
+                # Processing is already false (terraform-provider-aws PR #47316, #33929).
+                "DomainProcessingStatus": (
+                    domain.changing_status
+                    if processing or now < domain.settling_until
+                    else "Active"
+                ),
             }
         }
 
@@ -180,6 +225,30 @@ class DomainsMixin(OpenSearchStore):
                 return True
         return False
 
+    def _refusal(self, domain: Domain, now: float) -> str | None:
+        """Why the domain refuses a package change now, or None. Reference: one package change
+        per domain at a time, none while it is Processing; field: none while it settles either,
+        and some right after it turned Active."""
+        busy = [a.package_id for a in domain.associations.values() if a.pending is not None]
+        if busy:
+            return f"package(s) {', '.join(busy)}"
+        if self._processing(domain, now) or now < domain.settling_until:
+            return "a domain configuration change"
+        if domain.refusals > 0:
+            domain.refusals -= 1
+            return "a domain configuration change settling"
+        return None
+
+    def _domain_change(
+        self, domain: Domain, end: float, status: str, settle_seconds: float | None
+    ) -> None:
+        """A domain change from now to `end` (Processing), then the settling window."""
+        now = self._clock()
+        change = self._record_change(domain, now, end, status=status, settle_seconds=settle_seconds)
+        domain.processing_until = change.end
+        if change.stopped is not None and change.stopped.config_status == "PendingUserInput":
+            domain.processing_until = float("inf")
+
     def _makes_processing(self, package_type: str) -> bool:
         """Reference: a pending change of this package type is a blue/green deployment."""
         return self.plugin_changes_process_domain and package_type == "ZIP-PLUGIN"
@@ -192,16 +261,28 @@ class DomainsMixin(OpenSearchStore):
         *,
         failed: bool = False,
         stalls_at: float | None = None,
-    ) -> None:
+        status: str = "Modifying",
+        settle_seconds: float | None = None,
+    ) -> Change:
         """Record a configuration change that keeps the domain Processing from `start` to `end`,
-        for DescribeDomainChangeProgress (see `progress`).
+        for DescribeDomainChangeProgress (see `progress`), then settling (see `settle_seconds`).
+        A change `stop_next_change` scripted ends after its Validation stage (the first of the
+        eight stages progress.py lists: the fake's choice of when).
 
         Model: ChangeId is a GUID. Fake: a name-based UUID of the domain and a counter, so runs
         are repeatable.
         """
         number = next(self._change_ids)
         change_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-opensearch/{domain.name}/{number}"))
-        domain.changes.append(Change(change_id, start, end, failed, stalls_at))
+        stopped, domain.stop_next = domain.stop_next, None
+        if stopped is not None:
+            end = start + (end - start) / 8
+        change = Change(change_id, start, end, failed, stalls_at, stopped)
+        domain.changes.append(change)
+        domain.changing_status = status
+        settle = self.settle_seconds if settle_seconds is None else settle_seconds
+        domain.settling_until = max(domain.settling_until, end + settle)
+        return change
 
     def _association_seconds(self, package: Package | None) -> float:
         """The package's own association time, else the fake's default (also for a gone one).

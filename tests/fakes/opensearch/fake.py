@@ -19,6 +19,11 @@ from tests.fakes.opensearch.upgrades import UpgradesMixin
 __all__ = ["FakeOpenSearch"]
 
 
+def _choose(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, not {value!r}")
+
+
 class FakeOpenSearch(ProtocolMixin, ChangeProgressMixin, UpgradesMixin):
     """Fake OpenSearch Service endpoint; seed it, point boto3 at `endpoint_url`, assert on `calls`.
 
@@ -41,6 +46,12 @@ class FakeOpenSearch(ProtocolMixin, ChangeProgressMixin, UpgradesMixin):
         latency_seed: int = 0,
         package_processing_seconds: float = 0.3,
         max_custom_packages: int = 25,
+        busy_error: str = "ValidationException",
+        package_not_found_error: str = "ValidationException",
+        describe_unknown_ids: str = "fail",
+        association_quota_error: str = "ValidationException",
+        plugin_name_per_engine_version: bool = True,
+        settle_seconds: float = 0.5,
     ) -> None:
         super().__init__()
         self.association_seconds = association_seconds
@@ -60,6 +71,35 @@ class FakeOpenSearch(ProtocolMixin, ChangeProgressMixin, UpgradesMixin):
         the second) and how long DeletePackage leaves a package DELETING."""
         self.max_custom_packages = max_custom_packages
         """Quota checked by CreatePackage: custom (non-G) packages per Region."""
+        _choose("busy_error", busy_error, ("ValidationException", "ConflictException"))
+        self.busy_error = busy_error
+        """How a package change is refused while another runs or the domain settles: the
+        field's ValidationException "A change/update is in progress" or the model's 409."""
+        _choose(
+            "package_not_found_error",
+            package_not_found_error,
+            ("ValidationException", "ResourceNotFoundException"),
+        )
+        self.package_not_found_error = package_not_found_error
+        """The error code of "Package not found" (both are seen by terraform-provider-aws)."""
+        _choose("describe_unknown_ids", describe_unknown_ids, ("fail", "omit"))
+        self.describe_unknown_ids = describe_unknown_ids
+        """DescribePackages naming an unknown package among known ones: "fail" the whole call
+        (and a name that matches nothing), or "omit" it from the list. Undocumented."""
+        _choose(
+            "association_quota_error",
+            association_quota_error,
+            ("ValidationException", "LimitExceededException"),
+        )
+        self.association_quota_error = association_quota_error
+        """The code refusing a 21st package: the model lists no LimitExceededException for
+        AssociatePackage(s), so a ValidationException by default."""
+        self.plugin_name_per_engine_version = plugin_name_per_engine_version
+        """A ZIP-PLUGIN's name may be taken again for another engine version (guide:
+        custom-plugins); False refuses it with ResourceAlreadyExistsException."""
+        self.settle_seconds = settle_seconds
+        """After a domain change ends, how long `Processing` is false while
+        DomainProcessingStatus still reports the change and package changes are refused."""
         self._clock = clock
         self._epoch_offset = time.time() - clock()
         self._lock = threading.RLock()

@@ -73,14 +73,17 @@ class PackageImportsMixin(PackagesMixin):
         source = self._s3.read_source(params)
         # Model: CreatePackage lists ResourceAlreadyExistsException; package names are unique,
         # except that a ZIP-PLUGIN is made again for each engine version under the same name
-        # (guide: custom-plugins, upgrading a domain with custom plugins).
+        # (guide: custom-plugins, upgrading a domain with custom plugins). Whether the service
+        # really takes it is not shown by any field report: `plugin_name_per_engine_version`.
+        per_version = package_type == "ZIP-PLUGIN" and self.plugin_name_per_engine_version
         if any(
-            p.name == name and (package_type != "ZIP-PLUGIN" or p.engine_version == engine_version)
+            p.name == name and (not per_version or p.engine_version == engine_version)
             for p in self._packages.values()
         ):
             raise ApiError("ResourceAlreadyExistsException", f"Package {name} already exists")
-        # Reference (service quotas): 25 custom packages per Region; AWS-owned ones don't count.
-        custom = [p for p in self._packages.values() if not p.aws_owned]
+        # Reference (service quotas): 25 custom packages per Region; AWS's and third parties'
+        # packages don't count.
+        custom = [p for p in self._packages.values() if not p.foreign]
         if len(custom) >= self.max_custom_packages:
             raise ApiError(
                 "LimitExceededException",

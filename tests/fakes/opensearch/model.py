@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from tests.fakes._http import ACCOUNT_ID
+
 __all__ = [
     "ASSOCIATION_STATUSES",
     "FAILED_PACKAGE_STATUSES",
@@ -29,7 +31,7 @@ __all__ = [
 ]
 
 # Fake: the faults a test can inject (see ProtocolMixin.inject).
-FaultKind = Literal["throttle", "internal", "drop", "conflict"]
+FaultKind = Literal["throttle", "internal", "drop", "conflict", "busy"]
 
 # Model: the PackageType enum.
 PACKAGE_TYPES = ("TXT-DICTIONARY", "ZIP-PLUGIN", "PACKAGE-LICENSE", "PACKAGE-CONFIG")
@@ -134,6 +136,11 @@ class Package:
     plugin: dict[str, Any] | None = None
     """AvailablePluginProperties, read from the available version's descriptor."""
 
+    owner: str | None = None
+    """PackageOwner when the caller's account does not own it: "AWS" for G… packages, or a
+    third party's (field: ministryofjustice/modernisation-platform-environments PR #8995 saw
+    third-party `pkg-…` packages such as "titaniam-lockbox" in every account)."""
+
     @property
     def aws_owned(self) -> bool:
         """G-prefixed packages belong to AWS: never counted, updated or deleted as custom ones.
@@ -141,6 +148,17 @@ class Package:
         Reference ("Patterns"): G… package IDs are AWS-provided packages.
         """
         return self.package_id.startswith("G")
+
+    @property
+    def foreign(self) -> bool:
+        """Not the caller's: AWS's or a third party's. Visible, associable, never updated,
+        deleted or counted against the caller's quota."""
+        return self.aws_owned or self.owner is not None
+
+    @property
+    def owner_name(self) -> str:
+        """PackageOwner as DescribePackages shows it."""
+        return self.owner or ("AWS" if self.aws_owned else ACCOUNT_ID)
 
     def status(self, now: float) -> str:
         """DELETING once deletion started; else COPYING for the first half of the wait,
@@ -186,6 +204,21 @@ class Change:
     """The change ends FAILED (a plugin association or dissociation scripted to fail)."""
     stalls_at: float | None = None
     """Clock time from which the blue/green stops moving (a plugin an index still uses)."""
+    stopped: StoppedChange | None = None
+    """The change stops short after its Validation stage (see `stop_next_change`)."""
+
+
+@dataclass(frozen=True)
+class StoppedChange:
+    """How a change stops short. Model: ConfigChangeStatus ValidationFailed, Cancelled or
+    PendingUserInput; ValidationFailures {Code, Message}."""
+
+    config_status: str
+    failures: tuple[tuple[str, str], ...] = ()
+
+
+#: Model: ConfigChangeStatus values a change can stop at without finishing.
+STOPPED_CHANGE_STATUSES = ("ValidationFailed", "Cancelled", "PendingUserInput")
 
 
 @dataclass
@@ -197,6 +230,17 @@ class Domain:
     associations: dict[str, Association] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     """Every configuration change, oldest first (see `progress`)."""
+    changing_status: str = "Modifying"
+    """DomainProcessingStatus while a change runs or settles (model: DomainProcessingStatusType):
+    Creating for a new domain, Modifying for a configuration change, UpgradingEngineVersion."""
+    settling_until: float = 0.0
+    """Field: after a change `Processing` is false while DomainProcessingStatus still says
+    `changing_status` and changes are refused (terraform-provider-aws PR #47316, #33929)."""
+    refusals: int = 0
+    """Package changes still to refuse as "in progress" while the domain reports Active
+    (field: aws-samples/opensearch-intelligent-search-jp PR #3)."""
+    stop_next: StoppedChange | None = None
+    """The next change recorded on the domain stops short (see `stop_next_change`)."""
 
 
 @dataclass

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes._http import ACCOUNT_ID
 from tests.fakes.opensearch.model import (
     PACKAGE_STATUSES,
     PACKAGE_TYPES,
@@ -53,11 +52,13 @@ class PackagesMixin(OpenSearchStore):
         association_seconds: float | None = None,
         dissociation_seconds: float | None = None,
         engine_version: str | None = None,
+        owner: str | None = None,
     ) -> None:
         """Register a package that reaches `status` after COPYING→VALIDATING over `available_after`.
 
         `association_seconds` / `dissociation_seconds` override the global timings for it (plugins
-        take much longer than dictionaries on the real service).
+        take much longer than dictionaries on the real service). `owner`: a third party's
+        package, visible here but not the caller's (G… packages are AWS's without it).
         """
         if package_type not in PACKAGE_TYPES:
             raise ValueError(f"unknown package type {package_type!r}")
@@ -82,6 +83,7 @@ class PackagesMixin(OpenSearchStore):
                 association_seconds=association_seconds,
                 dissociation_seconds=dissociation_seconds,
                 history=[Version(version, "", self._epoch(now))],
+                owner=owner,
             )
 
     def set_package_timing(
@@ -113,6 +115,15 @@ class PackagesMixin(OpenSearchStore):
             package.ready_at = now + available_after
             package.updated_epoch = self._epoch(now)
             package.history.append(Version(version, "", self._epoch(now)))
+
+    def forget_package(self, package_id: str) -> None:
+        """The package is gone, as if someone deleted it outside the stack (and the domains had
+        dropped it first)."""
+        with self._lock:
+            self._package_or_key_error(package_id)
+            del self._packages[package_id]
+            for domain in self._domains.values():
+                domain.associations.pop(package_id, None)
 
     # ---------------------------------------------------------------------------- observability
 
@@ -147,13 +158,7 @@ class PackagesMixin(OpenSearchStore):
                 raise ApiError("ValidationException", f"Filter {name} needs at least one value")
             wanted.append((str(name), [str(v) for v in values]))
         max_results(params)  # a bad MaxResults is refused before any lookup
-        for name, values in wanted:
-            if name == "PackageID" and not any(v in self._packages for v in values):
-                # What Terraform's provider expects of the real service for a missing (or
-                # deleted) package: ResourceNotFoundException, not an empty list.
-                raise ApiError(
-                    "ResourceNotFoundException", f"Package not found: {', '.join(values)}"
-                )
+        self._refuse_unknown(wanted)
         matching = [
             self._package_details(p, now)
             for p in self._packages.values()
@@ -161,13 +166,33 @@ class PackagesMixin(OpenSearchStore):
         ]
         return page(matching, "PackageDetailsList", params, "describe")
 
+    def _refuse_unknown(self, wanted: list[tuple[str, list[str]]]) -> None:
+        """Field: terraform-provider-aws (`findPackages`) expects "Package not found" for a
+        missing or deleted package, not an empty list. Undocumented: what one unknown ID among
+        known ones, or a name no package has, gets; `describe_unknown_ids="fail"` (the default)
+        fails the whole call naming every value asked for, "omit" leaves it out."""
+        names = {p.name for p in self._packages.values()}
+        for name, values in wanted:
+            if name == "PackageID":
+                unknown = [v for v in values if v not in self._packages]
+            elif name == "PackageName":
+                unknown = [v for v in values if v not in names]
+            else:
+                continue
+            none_found = name == "PackageID" and len(unknown) == len(values)
+            if unknown and (none_found or self.describe_unknown_ids == "fail"):
+                raise self.package_not_found(*values)
+
     def _own_package(self, params: dict[str, Any], refusal: str) -> Package:
         """The package PackageID names, refused with `refusal` (formatted with its ID) when AWS
-        owns it. Reference: G… packages are AWS-provided; the refusals' words are the fake's."""
+        or a third party owns it. Field: DeletePackage of a G… package is ValidationException
+        "Operation not allowed. This package cannot be deleted." (rebuy-de/aws-nuke PR #1078);
+        third-party pkg-… packages cannot be deleted either (ministryofjustice/modernisation-
+        platform-environments PR #8995)."""
         package_id = params.get("PackageID")
         validate_package_id(package_id)
         package = self._require_package(str(package_id))
-        if package.aws_owned:
+        if package.foreign:
             raise ApiError("ValidationException", refusal.format(package_id=package_id))
         return package
 
@@ -263,7 +288,7 @@ class PackagesMixin(OpenSearchStore):
             "PackageStatus": status,
             "CreatedAt": package.created_epoch,
             "LastUpdatedAt": package.updated_epoch,
-            "PackageOwner": "AWS" if package.aws_owned else ACCOUNT_ID,
+            "PackageOwner": package.owner_name,
         }
         # Guide (custom-packages, "Updating packages"): AvailablePackageVersion is the last version
         # that passed validation; a package that never did has none.
@@ -306,4 +331,4 @@ def _package_field(package: Package, name: str, now: float) -> str | None:
         return package.package_type
     if name == "EngineVersion":
         return package.engine_version
-    return "AWS" if package.aws_owned else ACCOUNT_ID
+    return package.owner_name

@@ -120,6 +120,8 @@ def change_status(change: Change, now: float, epoch: Callable[[float], float]) -
             }
         )
     done = now >= change.end
+    if change.stopped is not None and done:
+        return _stopped_status(change, stages, epoch)
     if done and change.failed:
         # Fake: a plugin change scripted to fail ends FAILED (model: OverallChangeStatus); no
         # source says at which stage, so the fake marks the last one.
@@ -146,4 +148,34 @@ def change_status(change: Change, now: float, epoch: Callable[[float], float]) -
         "ConfigChangeStatus": config_status,
         # Model: InitiatedBy CUSTOMER | SERVICE; every change the fake makes is a caller's.
         "InitiatedBy": "CUSTOMER",
+    }
+
+
+def _stopped_status(
+    change: Change, stages: list[dict[str, Any]], epoch: Callable[[float], float]
+) -> dict[str, Any]:
+    """A change that stopped after its Validation stage (`stop_next_change`). Model:
+    ConfigChangeStatus ValidationFailed, Cancelled or PendingUserInput, ValidationFailures
+    {Code, Message, Severity}. Fake: Status FAILED for the first two, PROCESSING while it waits
+    for the user; the stage statuses are the fake's own, as everywhere."""
+    assert change.stopped is not None
+    waiting = change.stopped.config_status == "PendingUserInput"
+    stages[0]["Status"] = "COMPLETED" if waiting else "FAILED"
+    for stage in stages[1:]:
+        stage["Status"], stage["LastUpdated"] = "PENDING", None
+    return {
+        "ChangeId": change.change_id,
+        "StartTime": epoch(change.start),
+        "Status": "PROCESSING" if waiting else "FAILED",
+        "PendingProperties": [],
+        "CompletedProperties": [],
+        "TotalNumberOfStages": len(stages),
+        "ChangeProgressStages": stages,
+        "LastUpdatedTime": epoch(change.end),
+        "ConfigChangeStatus": change.stopped.config_status,
+        "InitiatedBy": "CUSTOMER",
+        "ValidationFailures": [
+            {"Code": code, "Message": message, "Severity": "Critical"}
+            for code, message in change.stopped.failures
+        ],
     }

@@ -121,6 +121,13 @@ def fault_response(operation: str, fault: FaultKind) -> Response | None:
         return error_response(
             "ConflictException", f"Injected conflict in {operation}: try again later"
         )
+    if fault == "busy":
+        # Field: a busy or settling domain's refusal (siem-on-amazon-opensearch-service#444).
+        return error_response(
+            "ValidationException",
+            "A change/update is in progress. Please wait for it to complete before requesting "
+            "another change.",
+        )
     return None
 
 
@@ -176,12 +183,13 @@ class ProtocolMixin(OpenSearchStore):
         """Make the next `times` requests for the operation fail as `kind`, before any logic runs.
 
         throttle → 429 ThrottlingException; internal → 500 InternalException; drop → connection
-        closed without a response; conflict → 409 ConflictException. Queued faults are served in
+        closed without a response; conflict → 409 ConflictException; busy → 400
+        ValidationException "A change/update is in progress" (field). Queued faults are served in
         the order injected.
         """
         if operation_name not in OPERATIONS:
             raise ValueError(f"unknown operation {operation_name!r}; known: {sorted(OPERATIONS)}")
-        if kind not in ("throttle", "internal", "drop", "conflict"):
+        if kind not in ("throttle", "internal", "drop", "conflict", "busy"):
             raise ValueError(f"unknown fault kind {kind!r}")
         with self._lock:
             self._faults.setdefault(operation_name, deque()).extend([kind] * times)

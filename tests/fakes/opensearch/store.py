@@ -30,6 +30,12 @@ class OpenSearchStore(FakeServer):
     batch_operations_enabled: bool
     package_processing_seconds: float
     max_custom_packages: int
+    busy_error: str
+    package_not_found_error: str
+    describe_unknown_ids: str
+    association_quota_error: str
+    plugin_name_per_engine_version: bool
+    settle_seconds: float
     _clock: Callable[[], float]
     _epoch_offset: float
     _lock: threading.RLock
@@ -81,11 +87,36 @@ class OpenSearchStore(FakeServer):
         return domain
 
     def _require_package(self, package_id: str) -> Package:
-        """Model: a package that does not exist is ResourceNotFoundException."""
+        """A package that does not exist: "Package not found" (see `package_not_found`)."""
         package = self._packages.get(package_id)
         if package is None:
-            raise ApiError("ResourceNotFoundException", f"Package not found: {package_id}")
+            raise self.package_not_found(package_id)
         return package
+
+    def package_not_found(self, *package_ids: str) -> ApiError:
+        """Model: ResourceNotFoundException is among the package operations' errors. Field:
+        terraform-provider-aws `findPackages` also meets a ValidationException whose message
+        contains "Package not found"; `package_not_found_error` picks the code."""
+        return ApiError(
+            self.package_not_found_error, f"Package not found: {', '.join(package_ids)}"
+        )
+
+    def change_refused(self, domain: Domain, what: str) -> ApiError:
+        """A package change refused while another runs or the domain settles. Field: HTTP 400
+        ValidationException with these words (aws-samples/siem-on-amazon-opensearch-service#444,
+        hashicorp/terraform-provider-aws#38136); `busy_error="ConflictException"` plays the
+        model's 409 instead."""
+        if self.busy_error == "ConflictException":
+            return ApiError(
+                "ConflictException",
+                f"Another package operation is in progress on domain {domain.name} ({what}). "
+                "Wait for it to complete and try again.",
+            )
+        return ApiError(
+            "ValidationException",
+            "A change/update is in progress. Please wait for it to complete before requesting "
+            "another change.",
+        )
 
     def _domain_or_key_error(self, name: str) -> Domain:
         domain = self._domains.get(name)

@@ -64,3 +64,9 @@ class UpgradesMixin(AssociationsMixin, PackageImportsMixin):
                 )
             domain.engine_version = engine_version
             domain.processing_until = max(domain.processing_until, now + seconds)
+            # Model: DomainProcessingStatusType; field: the status outlasts Processing
+            # (terraform-provider-aws PR #47316 met UpgradingEngineVersion).
+            domain.changing_status = "UpgradingEngineVersion"
+            domain.settling_until = max(
+                domain.settling_until, domain.processing_until + self.settle_seconds
+            )
