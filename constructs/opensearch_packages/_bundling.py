@@ -55,11 +55,14 @@ def _pip_platform(architecture: lambda_.Architecture) -> str:
 
 
 #: Derived from ``RUNTIME`` and ``ARCHITECTURE`` (which also feed the asset hash) so that the
-#: wheels pip picks always match the function's runtime and architecture.
+#: wheels pip picks always match the function's runtime and architecture. ``--require-hashes``:
+#: every pin in ``requirements.txt`` carries the sha256 of its wheels, so a synth bundles exactly
+#: the files the tests ran with, whatever index the user's pip reads, or fails.
 _PIP_TARGET_OPTIONS = (
     "--no-deps",
     "--no-compile",
     "--only-binary=:all:",
+    "--require-hashes",
     "--platform",
     _pip_platform(ARCHITECTURE),
     "--implementation",

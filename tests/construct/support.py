@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -131,14 +132,20 @@ def unexpected_lint_findings(template_file: Path) -> list[str]:
     ]
 
 
+def requirement_lines(requirements: Path) -> list[str]:
+    """The requirements of a requirements file as pip reads them: lines ending in a backslash
+    joined to the next, comments dropped, whitespace collapsed to single spaces."""
+    joined = re.sub(r"\\\n", " ", requirements.read_text())
+    lines = (re.sub(r"(^|\s+)#.*$", "", line) for line in joined.splitlines())
+    return [" ".join(line.split()) for line in lines if line.strip()]
+
+
 def pinned_versions(requirements: Path) -> dict[str, str]:
-    """``name -> version`` of the ``name==version`` lines of a requirements file."""
+    """``name -> version`` of the ``name==version`` requirements (hashes ignored)."""
     pins = {}
-    for raw_line in requirements.read_text().splitlines():
-        line = raw_line.split("#", 1)[0].strip()
-        if line:
-            name, version = line.split("==")
-            pins[name.strip().lower()] = version.strip()
+    for line in requirement_lines(requirements):
+        name, version = line.split()[0].split("==")
+        pins[name.lower()] = version
     return pins
 
 
