@@ -35,8 +35,11 @@ lint: $(PY_STAMP)
 typecheck: $(PY_STAMP)
 	$(VENV)/bin/mypy
 
+# Two workers: the machines have 2 cores, and the wheel and CLI tests wait on pip and node.
+PYTEST_WORKERS ?= 2
+
 pytest: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 # The integration apps' templates against their committed snapshots (integ/*.snapshot), no AWS.
 # After an intended change: make snapshots UPDATE=1, then commit the snapshots.
