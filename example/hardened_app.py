@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
-"""Example CDK app: a small OpenSearch Service domain with a synonym dictionary made from
-`example/synonyms.txt` (a Package) and associated with the domain by DomainPackages.
+"""Example CDK app, hardened: `app.py`'s example with what a real stack adds around it. A small
+OpenSearch Service domain with slow and application logs (their own log groups and CloudWatch
+Logs resource policy) and an access policy for IAM-signed requests from the account; a synonym
+dictionary made from `example/synonyms.txt` (a Package) associated with the domain by
+DomainPackages; outputs that include ready-made index settings using it; and cdk-nag's
+AwsSolutions checks on the whole app (the remaining findings acknowledged with their reasons).
+Its stack, `OpenSearchPackagesExample`, is the one `app.py` defined before release 0.3.0, with
+the same template.
 
-    npx cdk synth                       # defaults: synthesises anywhere
-    npx cdk deploy -c domainName=my-search
+    npx cdk synth --app ".venv/bin/python example/hardened_app.py"
+    npx cdk deploy --app ".venv/bin/python example/hardened_app.py" -c domainName=my-search
     # edit example/synonyms.txt, then deploy again: new package version, applied on the domain
+
+Needs `cdk-nag` besides the library (`pip install cdk-nag`; the dev extra has it).
 
 Context:
     domainName  the domain's name (3-28 characters, [a-z][a-z0-9-]+). Default: packages-demo.
@@ -29,7 +37,7 @@ from opensearch_packages import DomainPackages, Package
 
 DEFAULT_DOMAIN_NAME = "packages-demo"
 #: The synonym dictionary, next to this file (so `cdk` may run from any directory).
-SYNONYMS_FILE = Path(__file__).resolve().parent / "example" / "synonyms.txt"
+SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.txt"
 
 
 class ExampleStack(Stack):
