@@ -17,7 +17,9 @@ import pytest
 from aws_cdk.assertions import Template
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-#: The stack of the hardened example, example/hardened_app.py.
+#: The stacks of the examples: app.py (the minimal one, what `make synth` synthesises) and
+#: example/hardened_app.py.
+MINIMAL_STACK = "OpenSearchPackagesMinimalExample"
 HARDENED_STACK = "OpenSearchPackagesExample"
 #: The feature flags `cdk init` writes for the pinned CLI (node_modules, from `npm ci`).
 RECOMMENDED_FLAGS_FILE = (

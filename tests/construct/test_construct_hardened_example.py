@@ -4,9 +4,6 @@ cdk-nag and cfn-lint."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,6 @@ from example import hardened_app
 from tests.construct.support import (
     HARDENED_STACK,
     RECOMMENDED_FLAGS_FILE,
-    REPO_ROOT,
     Synthesised,
     only_resource_of_type,
     require_node_modules,
@@ -202,25 +198,3 @@ def test_example_under_recommended_feature_flags(tmp_path: Path) -> None:
     hardened_app.build_app(cdk.App(outdir=str(tmp_path), context=context)).synth()
     assert validation_violations(tmp_path) == []
     assert unexpected_lint_findings(tmp_path / f"{HARDENED_STACK}.template.json") == []
-
-
-@pytest.mark.slow
-def test_cdk_cli_synthesises_the_example(tmp_path: Path) -> None:
-    """`npx cdk synth`, as the README's quick start runs it (CLI and library must agree)."""
-    cdk_cli = REPO_ROOT / "node_modules" / ".bin" / "cdk"
-    require_node_modules(cdk_cli)
-    if not (REPO_ROOT / ".venv" / "bin" / "python").exists():
-        pytest.skip("cdk.json runs the app with .venv/bin/python; `make test` creates it")
-    outdir = tmp_path / "cdk.out"
-    result = subprocess.run(
-        [str(cdk_cli), "synth", "--quiet", "--no-notices", "--output", str(outdir)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true"},
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert (outdir / f"{HARDENED_STACK}.template.json").is_file()
-    shutil.rmtree(outdir)
