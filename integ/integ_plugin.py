@@ -14,7 +14,9 @@ the assertion asks the domain, through the signed search function, whether its n
 plugin. Its destroy dissociates the plugin, deletes the package and the domain.
 
 Without ``INTEG_PLUGIN_ZIP`` (`make snapshots`) the app synthesises with the stand-in plugin of
-``example/plugin`` (a descriptor, no code: OpenSearch would reject it).
+``integ/plugin`` (a descriptor, no code: OpenSearch would reject it; the same bytes as the
+example's ``example/plugin``, but its own copy: the examples may change without touching this
+app's templates).
 """
 
 from __future__ import annotations
@@ -32,9 +34,14 @@ from aws_cdk import Stack
 from aws_cdk import integ_tests_alpha as integ
 from constructs import Construct
 
-from example.plugin_app import HERE as EXAMPLE_DIR
-from example.plugin_app import PLUGIN_ENGINE_VERSION, zipped
-from integ.support import SearchDomain, integ_app, invoke_payload, write_integ_manifest
+from integ.support import (
+    HERE,
+    SearchDomain,
+    integ_app,
+    invoke_payload,
+    write_integ_manifest,
+    zipped,
+)
 from opensearch_packages import DomainPackages, Package
 
 STACK_NAME = "OpenSearchPackagesIntegPlugin"
@@ -42,7 +49,10 @@ DOMAIN_NAME = "osp-integ-plugin"
 #: The plugin zip to install (built for OpenSearch 2.19) and its component name.
 PLUGIN_ZIP_ENV = "INTEG_PLUGIN_ZIP"
 PLUGIN_COMPONENT_ENV = "INTEG_PLUGIN_COMPONENT"
-#: The stand-in's component name (example/plugin/plugin-descriptor.properties).
+#: The package's engine version: the domain's (`integ.support.ENGINE`), as CreatePackage spells it.
+PLUGIN_ENGINE_VERSION = "OpenSearch_2.19"
+#: The stand-in plugin's files and its component name (its plugin-descriptor.properties).
+STAND_IN_DIR = HERE / "plugin"
 STAND_IN_COMPONENT = "example-analysis"
 
 
@@ -84,7 +94,7 @@ if __name__ == "__main__":
             plugin_zip = str(Path(given_zip).resolve())
             component = os.environ.get(PLUGIN_COMPONENT_ENV) or STAND_IN_COMPONENT
         else:
-            plugin_zip = zipped(EXAMPLE_DIR / "plugin", Path(build_dir) / "stand-in-plugin.zip")
+            plugin_zip = zipped(STAND_IN_DIR, Path(build_dir) / "stand-in-plugin.zip")
             component = STAND_IN_COMPONENT
         cases = build(application, plugin_zip, component)
         write_integ_manifest(application.synth(), cases)  # the asset is copied before the zip goes

@@ -34,7 +34,6 @@ from aws_cdk import cloud_assembly_schema as schema
 from aws_cdk import integ_tests_alpha as integ
 from constructs import Construct
 
-from app import index_settings
 from integ.support import HERE, SearchDomain, integ_app, invoke_payload, write_integ_manifest
 from opensearch_packages import DomainPackages, Package
 
@@ -50,6 +49,43 @@ DOCUMENTS = {"couch": {"text": "a comfortable couch"}, "tv": {"text": "a big tv"
 #: before: 60 s, plus at most one more round (two 10 s requests and a 5 s pause), a last search
 #: and a cold start.
 WAIT_SECONDS = 60
+
+
+def index_settings(synonyms_path: str) -> dict[str, object]:
+    """The test index: a search-time analyzer that applies the synonym dictionary to ``text``.
+    (The same body as the hardened example's, its own copy: the examples may change without
+    touching this app's templates.)"""
+    return {
+        "settings": {
+            "index": {
+                "analysis": {
+                    "filter": {
+                        "example_synonyms": {
+                            "type": "synonym_graph",
+                            "synonyms_path": synonyms_path,
+                            "updateable": True,
+                        }
+                    },
+                    "analyzer": {
+                        "synonyms_search": {
+                            "type": "custom",
+                            "tokenizer": "standard",
+                            "filter": ["lowercase", "example_synonyms"],
+                        }
+                    },
+                }
+            }
+        },
+        "mappings": {
+            "properties": {
+                "text": {
+                    "type": "text",
+                    "analyzer": "standard",
+                    "search_analyzer": "synonyms_search",
+                }
+            }
+        },
+    }
 
 
 class SynonymsStack(Stack):

@@ -1,5 +1,8 @@
-"""What the integration test apps share: the app (feature flags) and a small domain that
-only the test's search function may call.
+"""What the integration test apps share: the app (feature flags), a small domain that only the
+test's search function may call, and deterministic zips.
+
+The apps import nothing from the examples (`app.py`, `example/`): those are written for users
+to read and copy, and may change without changing these templates.
 
 The apps run with `make integ` (deploy, assert, destroy) and `make snapshots` (synthesise and
 compare with the committed snapshots, no AWS), both through `integ.runner`. README:
@@ -9,6 +12,7 @@ compare with the committed snapshots, no AWS), both through `integ.runner`. READ
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,8 @@ SEARCH_FUNCTION_DIR = HERE / "search_function"
 #: (README, "Integration tests on real AWS"). One node, no standby, no dedicated masters.
 INSTANCE_TYPE = "m6g.large.search"
 ENGINE = opensearch.EngineVersion.OPENSEARCH_2_19
+#: A fixed timestamp for every zip entry: the same files give the same zip, byte for byte.
+_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
 
 def recommended_flags() -> dict[str, object]:
@@ -44,6 +50,17 @@ def integ_app() -> cdk.App:
     """An app with the project's feature flags. The rest of its context comes from whoever
     runs it: the cdk CLI under `make integ`, `integ.runner` (no bundling) for snapshots."""
     return cdk.App(context=recommended_flags())
+
+
+def zipped(directory: Path, into: Path) -> str:
+    """`directory`'s files in a zip at `into`, deterministic, top-level entries: the same files
+    give the same asset (and the same package version)."""
+    with zipfile.ZipFile(into, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            entry = zipfile.ZipInfo(path.relative_to(directory).as_posix(), _ZIP_TIME)
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return str(into)
 
 
 class SearchDomain(Construct):

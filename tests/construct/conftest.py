@@ -11,7 +11,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 import aws_cdk as cdk
 import pytest
 
-from tests.construct.support import EXAMPLE_STACK, Synthesised
+from tests.construct.support import HARDENED_STACK, Synthesised
 
 
 @pytest.fixture
@@ -27,10 +27,11 @@ def stack(app: cdk.App) -> cdk.Stack:
 
 @pytest.fixture(scope="session")
 def example_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
-    """The example app synthesised once, as `cdk synth` does: real bundling, cdk-nag on."""
-    import app as example_app
+    """The hardened example (example/hardened_app.py) synthesised once, as `cdk synth` does: real
+    bundling, cdk-nag on."""
+    from example import hardened_app
 
     outdir = tmp_path_factory.mktemp("example-cdk.out")
-    example_app.build_app(cdk.App(outdir=str(outdir))).synth()
-    template = json.loads((outdir / f"{EXAMPLE_STACK}.template.json").read_text())
-    return Synthesised(outdir=outdir, stack_name=EXAMPLE_STACK, template=template)
+    hardened_app.build_app(cdk.App(outdir=str(outdir))).synth()
+    template = json.loads((outdir / f"{HARDENED_STACK}.template.json").read_text())
+    return Synthesised(outdir=outdir, stack_name=HARDENED_STACK, template=template)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,10 +13,27 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+import pytest
 from aws_cdk.assertions import Template
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE_STACK = "OpenSearchPackagesExample"
+#: The stacks of the examples: app.py (the minimal one, what `make synth` synthesises) and
+#: example/hardened_app.py.
+MINIMAL_STACK = "OpenSearchPackagesMinimalExample"
+HARDENED_STACK = "OpenSearchPackagesExample"
+#: The feature flags `cdk init` writes for the pinned CLI (node_modules, from `npm ci`).
+RECOMMENDED_FLAGS_FILE = (
+    REPO_ROOT / "node_modules/aws-cdk/lib/init-templates/.recommended-feature-flags.json"
+)
+
+
+def require_node_modules(path: Path) -> None:
+    """Skip (fail on CI) when ``path``, a file `npm ci` installs, is missing."""
+    if path.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{path} is missing: run `make test`, which runs npm ci")
+    pytest.skip(f"{path} is missing (npm ci); `make test` installs it")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The handler asset (local bundling, stable hash) and the library installed from a wheel."""
+"""The handler asset (local bundling, stable hash) and the library installed from a wheel: a user's
+app, and a user's copy of the minimal example (app.py), synthesise with it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from aws_cdk.assertions import Template
 
 from opensearch_packages import DomainPackages, _bundling
 from tests.construct.support import (
+    MINIMAL_STACK,
     REPO_ROOT,
     Synthesised,
     check_handler_asset,
@@ -202,13 +205,25 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Non
     assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
 
 
-@pytest.mark.slow
-def test_installed_from_a_wheel_into_a_fresh_venv(
-    example_synth: Synthesised, tmp_path: Path
-) -> None:
-    """`pip install` of a wheel of this checkout gives a library that synthesises with a full
-    asset, from a user app in an unrelated folder."""
-    checkout = tmp_path / "checkout"
+@dataclass(frozen=True)
+class WheelVenv:
+    """A fresh virtual environment with a wheel of this checkout installed, and nothing else but
+    the wheel's dependencies (aws-cdk-lib, constructs): what a user's CDK app has."""
+
+    venv: Path
+    #: The environment to run its Python in: no PYTHONPATH or VIRTUAL_ENV of this checkout's.
+    env: dict[str, str]
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
+
+
+@pytest.fixture(scope="module")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
+    """Built once per module: a wheel of a clean copy of this checkout, installed into a venv."""
+    root = tmp_path_factory.mktemp("wheel")
+    checkout = root / "checkout"
     shutil.copytree(
         REPO_ROOT,
         checkout,
@@ -217,21 +232,32 @@ def test_installed_from_a_wheel_into_a_fresh_venv(
             "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis",
         ),
     )  # fmt: skip
-    wheels = tmp_path / "wheels"
+    wheels = root / "wheels"
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), "."], checkout)
     (wheel,) = wheels.glob("opensearch_packages-*.whl")
 
-    venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", str(venv)], tmp_path)
+    venv = root / "venv"
+    run([sys.executable, "-m", "venv", str(venv)], root)
     python = venv / "bin" / "python"
     run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
-        tmp_path)  # fmt: skip
+        root)  # fmt: skip
+    shutil.rmtree(checkout)
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    return WheelVenv(venv=venv, env=env)
+
+
+@pytest.mark.slow
+def test_installed_from_a_wheel_into_a_fresh_venv(
+    example_synth: Synthesised, wheel_venv: WheelVenv, tmp_path: Path
+) -> None:
+    """`pip install` of a wheel of this checkout gives a library that synthesises with a full
+    asset, from a user app in an unrelated folder."""
+    venv, python, env = wheel_venv.venv, wheel_venv.python, wheel_venv.env
 
     user = tmp_path / "user-app"
     user.mkdir()
     (user / "app.py").write_text(USER_APP)
     (user / "synonyms.txt").write_text("laptop, notebook\n")
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     run([str(python), "app.py"], user, {**env, "CDK_OUTDIR": str(user / "cdk.out")})
 
     outdir = user / "cdk.out"
@@ -266,3 +292,41 @@ def test_installed_from_a_wheel_into_a_fresh_venv(
     )  # fmt: skip
     assert (watch.returncode, watch.stdout) == (2, "")
     assert watch.stderr.endswith("pip install 'opensearch-packages[watch]'\n")
+
+
+@pytest.mark.slow
+def test_the_minimal_example_synthesises_from_a_users_copy(
+    example_synth: Synthesised, wheel_venv: WheelVenv, tmp_path: Path
+) -> None:
+    """app.py and the file it packages, copied out of the repository as a user would copy them,
+    synthesise with only the library installed (from its wheel): no cdk_nag, no dev extras,
+    nothing of this checkout on the path, run from another directory as the cdk CLI may."""
+    copy = tmp_path / "my-search-app"
+    (copy / "example").mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "app.py", copy / "app.py")
+    shutil.copy2(REPO_ROOT / "example" / "synonyms.txt", copy / "example" / "synonyms.txt")
+    assert not copy.is_relative_to(REPO_ROOT)
+    python, env = wheel_venv.python, wheel_venv.env
+    for module in ("cdk_nag", "example", "tests"):  # what the repository's apps and tests have
+        absent = subprocess.run(
+            [str(python), "-c", f"import {module}"],
+            capture_output=True, text=True, check=False, cwd=tmp_path, env=env,
+        )  # fmt: skip
+        assert absent.returncode == 1, module
+        assert f"No module named '{module}'" in absent.stderr
+
+    outdir = tmp_path / "cdk.out"
+    run([str(python), str(copy / "app.py")], tmp_path, {**env, "CDK_OUTDIR": str(outdir)})
+
+    template = json.loads((outdir / f"{MINIMAL_STACK}.template.json").read_text())
+    only_resource_of_type(template, "AWS::OpenSearchService::Domain")
+    package_id, package = only_resource_of_type(template, "Custom::OpenSearchPackage")
+    _, association = only_resource_of_type(template, "Custom::OpenSearchDomainPackages")
+    assert [e["PackageID"] for e in association["Properties"]["Packages"]] == [{"Ref": package_id}]
+    assert list(template["Outputs"]) == ["SynonymsPath"]
+    staged = outdir / f"asset.{package['Properties']['PackageSource']['S3Key']}"
+    assert staged.read_text() == (REPO_ROOT / "example" / "synonyms.txt").read_text()
+    synthesised = Synthesised(outdir=outdir, stack_name=MINIMAL_STACK, template=template)
+    check_handler_asset(synthesised.handler_asset_dir(), REQUIREMENTS)
+    # same sources, same handler asset as from this checkout
+    assert function_s3_key(template) == function_s3_key(example_synth.template)
