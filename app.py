@@ -28,6 +28,7 @@ class SearchStack(cdk.Stack):
             self,
             "Domain",
             version=opensearch.EngineVersion.OPENSEARCH_2_19,
+            enable_version_upgrade=True,  # a new `version` upgrades in place, never replaces
             # One node, no standby. Not a burstable T2/T3 instance: those take no custom packages.
             capacity=opensearch.CapacityConfig(
                 data_nodes=1,

@@ -122,6 +122,8 @@ def test_the_domain_is_small_deletable_and_takes_custom_packages(
         "TLSSecurityPolicy": "Policy-Min-TLS-1-2-2019-07",
     }
     assert domain["DeletionPolicy"] == "Delete"
+    # A new engine version upgrades the domain in place instead of replacing it (and its data).
+    assert domain["UpdatePolicy"] == {"EnableVersionUpgrade": True}
     # The library's handler is the only function: no custom resource of the Domain construct's.
     (function_id,) = resources_of_type(template, "AWS::Lambda::Function")
     assert function_id.startswith("OpenSearchDomainPackagesHandler")
