@@ -10,8 +10,8 @@ A ``PackageConfiguration`` describes what a plugin package needs (licence, confi
 package is ACTIVE (on the latest version of a ``Package``), applies changes on stack updates and
 dissociates them on delete, failing with the service's own error reasons.
 
-``python -m opensearch_packages watch DOMAIN`` shows a long package deploy as it goes (see
-``_watch``).
+The watch tool, ``opensearch-packages-watch DOMAIN`` (also ``python -m opensearch_packages watch
+DOMAIN``), is the package ``opensearch_packages_watch`` beside this one.
 
 The constructs are imported on first use: ``python -m opensearch_packages`` runs this module
 first, and the command needs neither aws-cdk-lib nor the Node.js runtime jsii starts with it.
