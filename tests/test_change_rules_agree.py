@@ -90,9 +90,9 @@ def watch_view(client: Answers) -> tuple[Any, ...]:
     """What the watch reads and decides, as the same values."""
     state = read_state(client, DOMAIN)  # type: ignore[arg-type]
     stop: str | None = None
-    if state.status.unusable is not None:
+    if state.status.unusable:
         stop = f"domain {state.status.processing_status}"
-    elif state.stopped is not None:
+    elif state.stopped:
         assert state.change is not None
         stop = f"change {state.change.config_status}"
     change = state.change
@@ -116,8 +116,8 @@ def watch_view(client: Answers) -> tuple[Any, ...]:
 
 def test_the_rules_name_the_same_states() -> None:
     assert reading.DOMAIN_READY == readiness.DOMAIN_READY
-    assert set(reading.DOMAIN_UNUSABLE) == set(readiness.DOMAIN_UNUSABLE)
-    assert set(reading.CHANGE_STOPPED) == set(readiness.CHANGE_STOPPED)
+    assert set(readiness.DOMAIN_UNUSABLE) == reading.DOMAIN_UNUSABLE
+    assert set(readiness.CHANGE_STOPPED) == reading.CHANGE_STOPPED
     assert reading.AWAITING_USER == readiness.AWAITING_USER
 
 

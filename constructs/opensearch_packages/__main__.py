@@ -8,7 +8,7 @@ jsii) unloaded while Python looks for this module, so the command needs no Node.
 
 import sys
 
-from opensearch_packages_watch.cli import legacy_main
+from opensearch_packages_watch.cli import legacy_parser, main
 
 if __name__ == "__main__":
-    sys.exit(legacy_main())
+    sys.exit(main(parser=legacy_parser()))

@@ -18,6 +18,6 @@ Modules, by concern: ``reading`` (the handler's rules for what a domain and its 
 lines and the screen), ``cli`` (the loop, the arguments, the exit statuses).
 """
 
-from opensearch_packages_watch.cli import legacy_main, main
+from opensearch_packages_watch.cli import main
 
-__all__ = ["legacy_main", "main"]
+__all__ = ["main"]

@@ -3,8 +3,9 @@
 ``watch`` refreshes until the deploy ends one way or another, with the clock, the sleep and the
 output injected so that tests need neither AWS nor waiting; ``main`` parses the arguments,
 builds the boto3 client (boto3 is imported here only: it is the optional ``[watch]`` extra) and
-turns interruptions and AWS errors into exit statuses. ``legacy_main`` is the older spelling,
-``python -m opensearch_packages watch DOMAIN``, which ``opensearch_packages/__main__.py`` keeps.
+turns interruptions and AWS errors into exit statuses. ``legacy_parser`` reads the older
+spelling, ``python -m opensearch_packages watch DOMAIN``, which ``opensearch_packages/__main__.py``
+keeps.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_SETTLED",
-    "legacy_main",
+    "legacy_parser",
     "main",
     "outcome",
     "watch",
@@ -63,7 +64,7 @@ def outcome(state: DomainState) -> int | None:
         return EXIT_FAILED
     if state.settled:
         return EXIT_SETTLED
-    if state.stopped is not None:
+    if state.stopped:
         return EXIT_FAILED
     return None
 
@@ -115,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _legacy_parser() -> argparse.ArgumentParser:
+def legacy_parser() -> argparse.ArgumentParser:
+    """The arguments of the older spelling, ``python -m opensearch_packages watch DOMAIN``, for
+    ``main(parser=...)``."""
     parser = argparse.ArgumentParser(
         prog=LEGACY_PROG,
         description=f"Tools for Amazon OpenSearch Service packages. Also known as {PROG}.",
@@ -150,7 +153,11 @@ def main(
     clock: Callable[[], float] = time.monotonic,
     parser: argparse.ArgumentParser | None = None,
 ) -> int:
-    """``opensearch-packages-watch``; returns the exit status (see the EXIT_ constants)."""
+    """``opensearch-packages-watch``; returns the exit status (see the EXIT_ constants).
+
+    :param parser: Reads ``argv``; default: the console script's (``legacy_parser()`` reads
+        ``watch DOMAIN``).
+    """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     try:
@@ -181,16 +188,3 @@ def main(
     except (BotoCoreError, ClientError) as error:
         err.write(f"error: {error}\n")
         return EXIT_ERROR
-
-
-def legacy_main(
-    argv: Sequence[str] | None = None,
-    *,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-) -> int:
-    """``python -m opensearch_packages watch DOMAIN ...``: the same command, as it was spelt
-    before it had a script of its own."""
-    return main(argv, out=out, err=err, sleep=sleep, clock=clock, parser=_legacy_parser())

@@ -43,21 +43,12 @@ __all__ = [
 
 #: DomainProcessingStatus values in which the domain takes a package change ("": not sent).
 DOMAIN_READY = frozenset({"Active", ""})
-#: DomainProcessingStatus values that no wait ends, with what they mean for the deploy.
-DOMAIN_UNUSABLE: Mapping[str, str] = {
-    "Isolated": "the service has isolated the domain and it takes no configuration change; "
-    "check its status and your AWS Health notifications",
-    "Deleting": "the domain is being deleted",
-}
+#: DomainProcessingStatus values that no wait ends.
+DOMAIN_UNUSABLE = frozenset({"Isolated", "Deleting"})
 #: The stopped change worth stopping for while the domain is busy, whatever runs on it.
 AWAITING_USER = "PendingUserInput"
-#: ConfigChangeStatus values of a change that stopped short, with what they mean.
-CHANGE_STOPPED: Mapping[str, str] = {
-    "ValidationFailed": "the service refused the change",
-    "Cancelled": "someone cancelled the change (console or CancelDomainConfigChange)",
-    AWAITING_USER: "a cloned blue/green upgrade waits for its cut-over (UpdateClone, or the "
-    "domain's upgrade page in the console)",
-}
+#: ConfigChangeStatus values of a change that stopped short (``view`` says what each means).
+CHANGE_STOPPED = frozenset({"ValidationFailed", "Cancelled", AWAITING_USER})
 
 
 @dataclass(frozen=True)
@@ -91,9 +82,9 @@ class DomainStatus:
         return not self.processing and self.processing_status in DOMAIN_READY
 
     @property
-    def unusable(self) -> str | None:
-        """What it means when the domain is in a state no wait ends, else None."""
-        return DOMAIN_UNUSABLE.get(self.processing_status)
+    def unusable(self) -> bool:
+        """In a state no wait ends (Isolated, Deleting)."""
+        return self.processing_status in DOMAIN_UNUSABLE
 
 
 def domain_from_api(status: Mapping[str, Any]) -> DomainStatus:
@@ -135,8 +126,8 @@ def change_from_api(progress: Mapping[str, Any]) -> ChangeState | None:
 
 def stopped_change(
     change: ChangeState | None, *, plugin_in_flight: bool, domain_ready: bool
-) -> str | None:
-    """What it means when the change has stopped where waiting cannot help, else None.
+) -> bool:
+    """Whether the change has stopped where waiting cannot help.
 
     As the handler: while a plugin is being installed or removed (its blue/green is the change)
     every stopped status counts; otherwise only a busy domain's PendingUserInput does (a
@@ -144,7 +135,5 @@ def stopped_change(
     own plugins; the watch cannot tell whose a plugin is, and takes any plugin in flight.
     """
     if change is None or change.config_status not in CHANGE_STOPPED:
-        return None
-    if plugin_in_flight or (not domain_ready and change.config_status == AWAITING_USER):
-        return CHANGE_STOPPED[change.config_status]
-    return None
+        return False
+    return plugin_in_flight or (not domain_ready and change.config_status == AWAITING_USER)

@@ -70,22 +70,10 @@ class DomainState:
         return self.status.ready and not any(p.status in PENDING_STATUSES for p in self.packages)
 
     @property
-    def stopped(self) -> str | None:
-        """Why no wait will end this deploy (the domain, or its change, stopped), else None."""
-        if self.status.unusable is not None:
-            return f"domain {self.domain} is {self.status.processing_status}: " + (
-                self.status.unusable
-            )
-        meaning = stopped_change(
+    def stopped(self) -> bool:
+        """No wait will end this deploy: the domain, or its change, has stopped."""
+        return self.status.unusable or stopped_change(
             self.change, plugin_in_flight=self.plugin_in_flight, domain_ready=self.status.ready
-        )
-        if meaning is None or self.change is None:
-            return None
-        failures = "; ".join(self.change.validation_failures)
-        said = f" ({failures})" if failures else ""
-        return (
-            f"the configuration change on domain {self.domain} is "
-            f"{self.change.config_status}{said}: {meaning}"
         )
 
 

@@ -13,6 +13,17 @@ from opensearch_packages_watch.state import DomainState
 
 __all__ = ["Screen", "final_lines", "progress_bar", "render"]
 
+#: What each state that no wait ends means (``reading.DOMAIN_UNUSABLE``, ``CHANGE_STOPPED``).
+MEANINGS = {
+    "Isolated": "the service has isolated the domain and it takes no configuration change; "
+    "check its status and your AWS Health notifications",
+    "Deleting": "the domain is being deleted",
+    "ValidationFailed": "the service refused the change",
+    "Cancelled": "someone cancelled the change (console or CancelDomainConfigChange)",
+    "PendingUserInput": "a cloned blue/green upgrade waits for its cut-over (UpdateClone, or "
+    "the domain's upgrade page in the console)",
+}
+
 
 def progress_bar(done: int, total: int, width: int = 24) -> str:
     """``[#########---------------]``: `done` of `total`, `width` cells inside the brackets."""
@@ -84,10 +95,23 @@ def final_lines(state: DomainState) -> list[str]:
             f"{state.domain} settled: not Processing{shown}, no package associating or "
             "dissociating."
         ]
-    stopped = state.stopped
-    if stopped is not None:
-        return [f"Stopped: {stopped}; waiting will not end it, and the deploy fails with it."]
+    if state.stopped:
+        return [f"Stopped: {_why_stopped(state)}; waiting will not end it, and the deploy fails "
+                "with it."]  # fmt: skip
     return []
+
+
+def _why_stopped(state: DomainState) -> str:
+    if state.status.unusable:
+        status = state.status.processing_status
+        return f"domain {state.domain} is {status}: {MEANINGS[status]}"
+    assert state.change is not None  # a stopped change; narrows the type
+    failures = "; ".join(state.change.validation_failures)
+    said = f" ({failures})" if failures else ""
+    status = state.change.config_status
+    return (
+        f"the configuration change on domain {state.domain} is {status}{said}: {MEANINGS[status]}"
+    )
 
 
 class Screen:

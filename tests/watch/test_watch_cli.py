@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from opensearch_packages_watch.cli import legacy_main, main
+from opensearch_packages_watch.cli import legacy_parser, main
 from tests.fakes._http import REGION
 from tests.fakes.clock import SimClock
 from tests.fakes.fixtures import FAKE_CREDENTIALS, REMOVED_VARIABLES
@@ -282,7 +282,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "must be more than 0 seconds" in capsys.readouterr().err
     assert main([]) == 2
     assert "opensearch-packages-watch: error:" in capsys.readouterr().err
-    assert legacy_main([DOMAIN]) == 2  # the older spelling needs its `watch`
+    assert main([DOMAIN], parser=legacy_parser()) == 2  # the older spelling needs its `watch`
     assert "python -m opensearch_packages: error:" in capsys.readouterr().err
 
 
@@ -290,7 +290,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_older_spelling_runs_the_same_command(fake: FakeOpenSearch, clock: SimClock) -> None:
     fake.preassociate(DOMAIN, SYNONYMS)
     out, err = io.StringIO(), io.StringIO()
-    code = legacy_main(["watch", DOMAIN, "--once"], out=out, err=err, clock=clock)
+    code = main(["watch", DOMAIN, "--once"], out=out, err=err, clock=clock, parser=legacy_parser())
     assert (code, err.getvalue()) == (0, "")
     assert out.getvalue().splitlines()[-1].startswith(f"{DOMAIN} settled")
 

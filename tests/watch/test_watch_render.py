@@ -95,8 +95,8 @@ def test_domain_from_api_reads_processing_and_the_processing_status() -> None:
     assert DomainStatus(False, "Active").ready
     assert not DomainStatus(False, "Modifying").ready  # settling: not Processing any more
     assert not DomainStatus(True, "Active").ready
-    assert DomainStatus(False, "Isolated").unusable is not None
-    assert DomainStatus(False, "Modifying").unusable is None
+    assert DomainStatus(False, "Isolated").unusable
+    assert not DomainStatus(False, "Modifying").unusable
 
 
 def test_change_from_api_of_a_finished_or_absent_change() -> None:
