@@ -21,7 +21,7 @@ from opensearch_packages import (
     PackageAssociation,
     PackageConfiguration,
 )
-from opensearch_packages._package import derive_package_name
+from opensearch_packages.packages.naming import derive_package_name
 from tests.construct.support import (
     default_policy_statements,
     only_resource_of_type,

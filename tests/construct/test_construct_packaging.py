@@ -16,7 +16,8 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from opensearch_packages import DomainPackages, _bundling
+from opensearch_packages import DomainPackages
+from opensearch_packages.core import bundling as _bundling
 from tests.construct.support import (
     REPO_ROOT,
     Synthesised,
