@@ -37,7 +37,9 @@ __all__ = [
     "RequirementLevel",
 ]
 
-if sys.argv[:1] != ["-m"]:  # not while `python -m opensearch_packages` looks for its __main__
+# Not while `python -m opensearch_packages` looks for its __main__ (an embedded interpreter
+# may have no sys.argv at all).
+if getattr(sys, "argv", [])[:1] != ["-m"]:
     from opensearch_packages.associations.association import PackageAssociation
     from opensearch_packages.associations.domain_packages import DomainPackages
     from opensearch_packages.core.api import PACKAGE_TYPES, PackageType
