@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from opensearch_packages import _bundling
+from opensearch_packages.core import bundling as _bundling
 from tests.fakes.fixtures import FAKE_CREDENTIALS
 
 HANDLER_MODULE = "domain_packages_handler.main"

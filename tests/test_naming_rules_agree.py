@@ -11,7 +11,7 @@ from domain_packages_handler.core import names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opensearch_packages import _validation
+from opensearch_packages.core import naming
 
 
 def construct_accepts(check: Callable[[object], str], value: str) -> bool:
@@ -23,9 +23,9 @@ def construct_accepts(check: Callable[[object], str], value: str) -> bool:
 
 
 RULES = [
-    ("domain name", _validation.check_domain_name, names.DOMAIN_NAME_PATTERN),
-    ("package name", _validation.check_package_name, names.PACKAGE_NAME_PATTERN),
-    ("package ID", _validation.check_package_id, names.PACKAGE_ID_PATTERN),
+    ("domain name", naming.check_domain_name, names.DOMAIN_NAME_PATTERN),
+    ("package name", naming.check_package_name, names.PACKAGE_NAME_PATTERN),
+    ("package ID", naming.check_package_id, names.PACKAGE_ID_PATTERN),
 ]
 EDGES = [
     "",

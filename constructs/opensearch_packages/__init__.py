@@ -10,58 +10,43 @@ A ``PackageConfiguration`` describes what a plugin package needs (licence, confi
 package is ACTIVE (on the latest version of a ``Package``), applies changes on stack updates and
 dissociates them on delete, failing with the service's own error reasons.
 
-``python -m opensearch_packages watch DOMAIN`` shows a long package deploy as it goes (see
-``_watch``).
+The public API is what ``__all__`` lists; the subpackages are the library's inside, laid out as
+the handler is (README, "Repository layout"): ``core`` shared by the two kinds, ``packages`` and
+``associations``, which never import each other.
 
-The constructs are imported on first use: ``python -m opensearch_packages`` runs this module
-first, and the command needs neither aws-cdk-lib nor the Node.js runtime jsii starts with it.
+The watch tool, ``opensearch-packages-watch DOMAIN``, is the package ``opensearch_packages_watch``
+beside this one. Its older spelling, ``python -m opensearch_packages watch DOMAIN``, imports this
+module first: while Python looks for ``__main__`` (``sys.argv[0]`` is ``"-m"`` then, as the
+``-m`` documentation says), the constructs are left unloaded, so that the command starts
+neither aws-cdk-lib nor Node.js. Every other import loads them here, eagerly.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from opensearch_packages._association import PackageAssociation
-    from opensearch_packages._domain_packages import DomainPackages
-    from opensearch_packages._ipackage import IPackage
-    from opensearch_packages._options import (
-        REQUIREMENT_LEVELS,
-        PackageConfiguration,
-        RequirementLevel,
-    )
-    from opensearch_packages._package import Package
+import sys
 
 __all__ = [
+    "PACKAGE_TYPES",
     "REQUIREMENT_LEVELS",
     "DomainPackages",
     "IPackage",
     "Package",
     "PackageAssociation",
     "PackageConfiguration",
+    "PackageType",
     "RequirementLevel",
 ]
 
-_MODULES = {
-    "DomainPackages": "opensearch_packages._domain_packages",
-    "IPackage": "opensearch_packages._ipackage",
-    "Package": "opensearch_packages._package",
-    "PackageAssociation": "opensearch_packages._association",
-    "PackageConfiguration": "opensearch_packages._options",
-    "RequirementLevel": "opensearch_packages._options",
-    "REQUIREMENT_LEVELS": "opensearch_packages._options",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+# Not while `python -m opensearch_packages` looks for its __main__ (an embedded interpreter
+# may have no sys.argv at all).
+if getattr(sys, "argv", [])[:1] != ["-m"]:
+    from opensearch_packages.associations.association import PackageAssociation
+    from opensearch_packages.associations.domain_packages import DomainPackages
+    from opensearch_packages.core.api import PACKAGE_TYPES, PackageType
+    from opensearch_packages.core.ipackage import IPackage
+    from opensearch_packages.packages.configuration import (
+        REQUIREMENT_LEVELS,
+        PackageConfiguration,
+        RequirementLevel,
+    )
+    from opensearch_packages.packages.package import Package

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench.cold_start import FAKE_LAMBDA_ENVIRONMENT
-from opensearch_packages import _bundling
+from opensearch_packages.core import bundling as _bundling
 from tests.construct.support import Synthesised, run_python_in_asset
 
 MAX_ZIPPED_BYTES = 5 * 1024 * 1024

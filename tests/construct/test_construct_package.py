@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opensearch_packages import DomainPackages, Package, PackageAssociation
-from opensearch_packages._package import derive_package_name
-from opensearch_packages._validation import PACKAGE_NAME_PATTERN
+from opensearch_packages.core.ipackage import alias_of
+from opensearch_packages.core.naming import check_package_name
+from opensearch_packages.packages.naming import derive_package_name
 from tests.construct.support import (
     default_policy_statements,
     only_resource_of_type,
@@ -108,7 +109,7 @@ def test_engine_version_token_is_not_checked(stack: cdk.Stack) -> None:
     plugin = package(stack, location("p.zip"), package_type="ZIP-PLUGIN", engine_version=version)
     _, resource = only_resource_of_type(template_of(stack), PACKAGE)
     assert resource["Properties"]["EngineVersion"] == {"Ref": "Engine"}
-    assert PACKAGE_NAME_PATTERN.match(plugin.package_name)
+    assert check_package_name(plugin.package_name)
 
 
 @pytest.mark.parametrize("name", ["ab", "a" * 257, "Synonyms", "1synonyms", "syn_onyms", "-syn"])
@@ -162,7 +163,7 @@ def test_timeout(stack: cdk.Stack) -> None:
 def test_derived_names_are_always_valid(construct_id: str, path: str) -> None:
     name = derive_package_name(construct_id, path, "TXT-DICTIONARY", None)
     assert 3 <= len(name) <= 28
-    assert PACKAGE_NAME_PATTERN.match(name), name
+    assert check_package_name(name) == name
 
 
 def test_derived_name_is_readable_stable_and_unique(app: cdk.App) -> None:
@@ -407,19 +408,19 @@ def test_domain_packages_entry_carries_id_version_and_alias(
         {
             "PackageID": {"Ref": local_id},
             "PackageVersion": {"Fn::GetAtt": [local_id, "PackageVersion"]},
-            "Alias": local.alias,
+            "Alias": alias_of(local),
         },
         {"PackageID": "F1"},
         {
             "PackageID": {"Ref": plugin_id},
             "PackageVersion": {"Fn::GetAtt": [plugin_id, "PackageVersion"]},
-            "Alias": plugin.alias,
+            "Alias": alias_of(plugin),
             "Prerequisites": [{"Ref": local_id}, "F1"],
             "KeyStoreAccessEnabled": True,
         },
     ]
-    assert re.fullmatch(r"[0-9a-f]{8}", local.alias)
-    assert local.alias != plugin.alias
+    assert re.fullmatch(r"[0-9a-f]{8}", alias_of(local))
+    assert alias_of(local) != alias_of(plugin)
 
 
 def test_attribute_names_of_package_objects(stack: cdk.Stack) -> None:
@@ -432,7 +433,7 @@ def test_attribute_names_of_package_objects(stack: cdk.Stack) -> None:
     cdk.CfnOutput(stack, "IdPath", value=packages.reference_path("F1"))
     template = template_of(stack)
     resource_id, _ = only_resource_of_type(template, DOMAIN_PACKAGES)
-    alias = synonyms_package.alias
+    alias = alias_of(synonyms_package)
     assert template["Outputs"]["Path"]["Value"] == {
         "Fn::GetAtt": [resource_id, f"ReferencePath.{alias}"]
     }

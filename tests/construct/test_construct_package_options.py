@@ -21,7 +21,7 @@ from opensearch_packages import (
     PackageAssociation,
     PackageConfiguration,
 )
-from opensearch_packages._package import derive_package_name
+from opensearch_packages.packages.naming import derive_package_name
 from tests.construct.support import (
     default_policy_statements,
     only_resource_of_type,
@@ -229,6 +229,12 @@ def test_read_only_attributes(stack: cdk.Stack) -> None:
         assert stack.resolve(getattr(the_plugin, name)) == {"Fn::GetAtt": [logical, attribute]}
         with pytest.raises(AttributeError):
             setattr(the_plugin, name, "x")
+    # What the stack declares is read-only too: one attribute style, properties.
+    declared = ("package_id", "package_version", "package_name", "package_type", "engine_version")
+    for name in (*declared, "timeout", "asset", "source_location", "resource", "domain_waits_for"):
+        with pytest.raises(AttributeError):
+            setattr(the_plugin, name, None)
+    assert the_plugin.domain_waits_for is the_plugin.resource  # a ZIP-PLUGIN
 
 
 # --- the encryption key -------------------------------------------------------------------------

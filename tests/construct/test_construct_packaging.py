@@ -18,7 +18,8 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from opensearch_packages import DomainPackages, _bundling
+from opensearch_packages import DomainPackages
+from opensearch_packages.core import bundling as _bundling
 from tests.construct.support import (
     MINIMAL_STACK,
     REPO_ROOT,
@@ -285,13 +286,17 @@ def test_installed_from_a_wheel_into_a_fresh_venv(
     assert (installed / "_lambda" / "requirements.txt").read_text() == REQUIREMENTS.read_text()
     # same sources, same asset as from this checkout
     assert function_s3_key(template) == function_s3_key(example_synth.template)
-    # The watch command ships too; without the [watch] extra it names the extra to install.
-    watch = subprocess.run(
+    # The watch tool ships too, as a console script and in its older spelling; without the
+    # [watch] extra it names the extra to install.
+    for command in (
+        [str(venv / "bin" / "opensearch-packages-watch"), "my-domain"],
         [str(python), "-m", "opensearch_packages", "watch", "my-domain"],
-        capture_output=True, text=True, check=False, cwd=user, env=env,
-    )  # fmt: skip
-    assert (watch.returncode, watch.stdout) == (2, "")
-    assert watch.stderr.endswith("pip install 'opensearch-packages[watch]'\n")
+    ):
+        watch = subprocess.run(
+            command, capture_output=True, text=True, check=False, cwd=user, env=env
+        )
+        assert (watch.returncode, watch.stdout) == (2, ""), command
+        assert watch.stderr.endswith("pip install 'opensearch-packages[watch]'\n"), command
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from opensearch_packages import _bundling
+from opensearch_packages.core import bundling as _bundling
 from tests.construct.support import REPO_ROOT, pinned_versions, requirement_lines
 
 REQUIREMENTS = REPO_ROOT / "lambda" / "requirements.txt"

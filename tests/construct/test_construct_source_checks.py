@@ -11,15 +11,17 @@ import pytest
 from aws_cdk import aws_s3 as s3
 
 from opensearch_packages import Package
-from opensearch_packages._source_checks import (
+from opensearch_packages.packages.checks.descriptor import check_plugin_descriptor
+from opensearch_packages.packages.checks.dictionary import check_txt_dictionary
+from opensearch_packages.packages.checks.plugin import (
     MAX_PLUGIN_UNCOMPRESSED_BYTES,
+    check_zip_plugin,
+)
+from opensearch_packages.packages.checks.properties import parse_properties
+from opensearch_packages.packages.checks.solr import check_synonym_rule
+from opensearch_packages.packages.checks.third_party import (
     check_package_config,
     check_package_license,
-    check_plugin_descriptor,
-    check_synonym_rule,
-    check_txt_dictionary,
-    check_zip_plugin,
-    parse_properties,
 )
 
 DESCRIPTOR = (
@@ -124,7 +126,8 @@ def test_java_version_must_be_numbers() -> None:
 
 def test_a_plugin_within_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "opensearch_packages._source_checks.MAX_PLUGIN_UNCOMPRESSED_BYTES", len(DESCRIPTOR) + 3
+        "opensearch_packages.packages.checks.plugin.MAX_PLUGIN_UNCOMPRESSED_BYTES",
+        len(DESCRIPTOR) + 3,
     )
     [problem] = check_zip_plugin(plugin(), "OpenSearch_2.19")
     assert "the service allows at most 1 GB uncompressed" in problem.what

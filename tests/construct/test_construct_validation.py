@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opensearch_packages import DomainPackages, PackageAssociation
-from opensearch_packages._validation import PACKAGE_ID_PATTERN, find_prerequisite_cycle
+from opensearch_packages.associations.cycles import find_prerequisite_cycle
+from opensearch_packages.core.naming import PACKAGE_ID_PATTERN
 
 
 def make(stack: cdk.Stack, **kwargs: object) -> DomainPackages:
@@ -256,9 +257,25 @@ def test_tokens_are_not_validated(stack: cdk.Stack) -> None:
 def test_package_association_is_immutable() -> None:
     package = PackageAssociation("F1", prerequisites=["F2"])
     with pytest.raises(dataclasses.FrozenInstanceError):
-        package.package_id = "F3"  # type: ignore[misc]
+        package.package = "F3"  # type: ignore[misc]
     assert package.prerequisites == ("F2",)
     assert isinstance(package.prerequisites, tuple)
+
+
+def test_package_association_keeps_its_former_field_name_deprecated() -> None:
+    with pytest.warns(DeprecationWarning, match=r"PackageAssociation\(package_id=\.\.\.\)"):
+        association = PackageAssociation(package_id="F1", prerequisites=["F2"])
+    assert (
+        association
+        == PackageAssociation("F1", ["F2"])
+        == PackageAssociation(package="F1", prerequisites=["F2"])
+    )
+    with pytest.warns(DeprecationWarning, match=r"PackageAssociation.package_id is deprecated"):
+        assert association.package_id == "F1"
+    with pytest.raises(TypeError, match=r"not both"):
+        PackageAssociation("F1", package_id="F1")
+    with pytest.raises(TypeError, match=r"needs a package"):
+        PackageAssociation()
 
 
 def test_package_association_equality_and_hash() -> None:
@@ -282,13 +299,13 @@ PACKAGE_IDS = st.one_of(
 
 @given(PACKAGE_IDS)
 def test_every_id_the_service_accepts_is_accepted(package_id: str) -> None:
-    assert PackageAssociation(package_id).package_id == package_id
+    assert PackageAssociation(package_id).package == package_id
 
 
 @given(st.text(alphabet=string.ascii_letters + string.digits + "-_ ", max_size=20))
 def test_every_id_the_service_rejects_is_rejected(package_id: str) -> None:
     if PACKAGE_ID_PATTERN.match(package_id):
-        assert PackageAssociation(package_id).package_id == package_id
+        assert PackageAssociation(package_id).package == package_id
     else:
         with pytest.raises(ValueError, match=re.escape(repr(package_id))):
             PackageAssociation(package_id)

@@ -1,4 +1,5 @@
-"""`python -m opensearch_packages watch` end to end, against the fake OpenSearch Service.
+"""`opensearch-packages-watch` end to end, against the fake OpenSearch Service: the command, its
+console script, and its older spelling `python -m opensearch_packages watch`.
 
 boto3 finds the fake the way it would find AWS: AWS_ENDPOINT_URL_OPENSEARCH, fake credentials and
 a Region in the environment, no config files. The fake runs on a SimClock, and the command sleeps
@@ -12,10 +13,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from opensearch_packages._watch import main
+from opensearch_packages_watch.cli import legacy_parser, main
 from tests.fakes._http import REGION
 from tests.fakes.clock import SimClock
 from tests.fakes.fixtures import FAKE_CREDENTIALS, REMOVED_VARIABLES
@@ -65,7 +67,7 @@ def env(monkeypatch: pytest.MonkeyPatch, fake: FakeOpenSearch) -> dict[str, str]
 
 def run(clock: SimClock, *args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(["watch", DOMAIN, *args], out=out, err=err, sleep=clock.sleep, clock=clock)
+    code = main([DOMAIN, *args], out=out, err=err, sleep=clock.sleep, clock=clock)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -82,7 +84,8 @@ def test_watches_a_plugin_deploy_stage_by_stage_until_the_domain_settles(
 
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    # 16 s of blue/green over 8 stages, seen every 4 s: 0, 2, 4, 6 stages done, then settled.
+    # 16 s of blue/green over 8 stages, seen every 4 s: 0, 2, 4, 6 stages done, then done; the
+    # domain still settles (not Processing, but Modifying) at 16 s, and is Active at 20 s.
     changes = [line for line in lines if line.startswith("Change ")]
     progress = [line for line in lines if line.startswith("  [")]
     assert [line.split("] ")[1] for line in progress] == [
@@ -91,20 +94,30 @@ def test_watches_a_plugin_deploy_stage_by_stage_until_the_domain_settles(
         "4/8 stages  Traffic routing on old nodes",
         "6/8 stages  Terminating nodes",
         "8/8 stages",
+        "8/8 stages",
     ]
-    assert changes[0].endswith(": PROCESSING")
-    assert changes[-1].endswith(": COMPLETED")
+    assert changes[0].endswith(": PROCESSING, ConfigChangeStatus Validating")
+    assert changes[1].endswith(": PROCESSING, ConfigChangeStatus ApplyingChanges")
+    assert changes[-1].endswith(": COMPLETED, ConfigChangeStatus Completed")
     assert progress[-1] == "  [########################] 8/8 stages"
-    assert lines[0] == f"Domain {DOMAIN}: Processing  (watching 0m00s)"
-    assert f"Domain {DOMAIN}: Active  (watching 0m16s)" in lines
+    assert lines[0] == (
+        f"Domain {DOMAIN}: Processing, DomainProcessingStatus Modifying  (watching 0m00s)"
+    )
+    assert (
+        f"Domain {DOMAIN}: not Processing, DomainProcessingStatus Modifying  (watching 0m16s)"
+    ) in lines
+    assert (
+        f"Domain {DOMAIN}: not Processing, DomainProcessingStatus Active  (watching 0m20s)"
+    ) in lines
     assert any(
         line.split() == [PLUGIN, "icu-plugin", "ZIP-PLUGIN", "ASSOCIATING", "v1"] for line in lines
     )
     assert lines[-3].split() == [PLUGIN, "icu-plugin", "ZIP-PLUGIN", "ACTIVE", "v1"]
     assert lines[-1] == (
-        f"{DOMAIN} settled: not Processing, no package associating or dissociating."
+        f"{DOMAIN} settled: not Processing, DomainProcessingStatus Active, no package "
+        "associating or dissociating."
     )
-    assert clock.sleeps == [4, 4, 4, 4]
+    assert clock.sleeps == [4, 4, 4, 4, 4]
     # Read-only: only the three describing calls, once per refresh.
     reads = [c.operation for c in fake.calls[1:]]
     assert set(reads) == {
@@ -112,7 +125,80 @@ def test_watches_a_plugin_deploy_stage_by_stage_until_the_domain_settles(
         "DescribeDomain",
         "DescribeDomainChangeProgress",
     }
-    assert len(reads) == 3 * 5
+    assert len(reads) == 3 * 6
+
+
+@pytest.mark.usefixtures("env")
+def test_a_blue_green_waiting_for_the_user_stops_the_watch(
+    fake: FakeOpenSearch, clock: SimClock
+) -> None:
+    """The plugin stays ASSOCIATING for good while the change is PendingUserInput: the handler
+    fails at once, and the watch stops with it instead of watching until ctrl-C."""
+    fake.stop_next_change(DOMAIN, "PendingUserInput")
+    opensearch_client(fake).associate_package(PackageID=PLUGIN, DomainName=DOMAIN)
+
+    code, out, _ = run(clock)
+
+    assert code == 1
+    assert "ConfigChangeStatus PendingUserInput" in out
+    assert out.splitlines()[-1].startswith(
+        f"Stopped: the configuration change on domain {DOMAIN} is PendingUserInput: a cloned "
+        "blue/green upgrade waits for its cut-over"
+    )
+    assert out.splitlines()[-1].endswith("waiting will not end it, and the deploy fails with it.")
+
+
+@pytest.mark.usefixtures("env")
+def test_a_failed_validation_stops_the_watch_with_the_service_reasons(
+    fake: FakeOpenSearch, clock: SimClock
+) -> None:
+    fake.stop_next_change(DOMAIN, "ValidationFailed", (("PluginIncompatible", "Not for 2.17"),))
+    opensearch_client(fake).associate_package(PackageID=PLUGIN, DomainName=DOMAIN)
+
+    code, out, _ = run(clock)
+
+    assert code == 1
+    assert "  ValidationFailure PluginIncompatible: Not for 2.17" in out.splitlines()
+    assert out.splitlines()[-1].startswith(
+        f"Stopped: the configuration change on domain {DOMAIN} is ValidationFailed "
+        "(PluginIncompatible: Not for 2.17): the service refused the change"
+    )
+
+
+@pytest.mark.usefixtures("env")
+def test_an_old_stopped_change_does_not_stop_a_dictionary_association(
+    fake: FakeOpenSearch, clock: SimClock
+) -> None:
+    """A dictionary makes no blue/green: the latest change is still an old cancelled one, which
+    neither the handler nor the watch takes for this deploy's."""
+    fake.stop_next_change(DOMAIN, "Cancelled")
+    fake.set_domain_processing(DOMAIN, 1.0)
+    clock.sleep(10)
+    opensearch_client(fake).associate_package(PackageID=SYNONYMS, DomainName=DOMAIN)
+
+    code, out, _ = run(clock, "--interval", "1")
+
+    assert code == 0
+    assert "ConfigChangeStatus Cancelled" in out
+    assert any(line.split()[:4] == [SYNONYMS, "synonyms", "TXT-DICTIONARY", "ASSOCIATING"]
+               for line in out.splitlines())  # fmt: skip
+    assert "settled" in out.splitlines()[-1]
+
+
+@pytest.mark.usefixtures("env")
+def test_an_isolated_domain_stops_the_watch(fake: FakeOpenSearch, clock: SimClock) -> None:
+    fake.set_domain_processing(DOMAIN, 3600, status="Isolated")
+
+    code, out, _ = run(clock)
+
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"Domain {DOMAIN}: Processing, DomainProcessingStatus Isolated  (watching 0m00s)"
+    )
+    assert out.splitlines()[-1].startswith(
+        f"Stopped: domain {DOMAIN} is Isolated: the service has isolated the domain"
+    )
+    assert clock.sleeps == []
 
 
 @pytest.mark.usefixtures("env")
@@ -129,7 +215,7 @@ def test_a_failed_plugin_prints_its_error_details_and_exits_1(
         f"{PLUGIN} (icu-plugin) ASSOCIATION_FAILED: "
         "PluginValidationFailure: The plugin zip has no descriptor"
     )
-    assert out.splitlines()[-5].endswith(": FAILED")
+    assert out.splitlines()[-5].endswith(": FAILED, ConfigChangeStatus Completed")
     assert clock.sleeps == [5, 5, 5, 5]  # the default interval
 
 
@@ -168,7 +254,7 @@ def test_ctrl_c_exits_130_quietly(fake: FakeOpenSearch) -> None:
         raise KeyboardInterrupt
 
     out, err = io.StringIO(), io.StringIO()
-    assert main(["watch", DOMAIN], out=out, err=err, sleep=interrupted) == 130
+    assert main([DOMAIN], out=out, err=err, sleep=interrupted) == 130
     assert err.getvalue() == ""
     assert "Traceback" not in out.getvalue()
 
@@ -176,7 +262,7 @@ def test_ctrl_c_exits_130_quietly(fake: FakeOpenSearch) -> None:
 @pytest.mark.usefixtures("env")
 def test_aws_errors_are_one_line_and_exit_2() -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert main(["watch", "no-such-domain", "--once"], out=out, err=err) == 2
+    assert main(["no-such-domain", "--once"], out=out, err=err) == 2
     assert err.getvalue().startswith("error: An error occurred (ResourceNotFoundException)")
     assert err.getvalue().count("\n") == 1
     assert out.getvalue() == ""
@@ -185,47 +271,83 @@ def test_aws_errors_are_one_line_and_exit_2() -> None:
 def test_without_boto3_it_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "boto3", None)  # `import boto3` raises ImportError
     err = io.StringIO()
-    assert main(["watch", DOMAIN], out=io.StringIO(), err=err) == 2
+    assert main([DOMAIN], out=io.StringIO(), err=err) == 2
     assert err.getvalue() == (
         "watch needs boto3, which is not installed: pip install 'opensearch-packages[watch]'\n"
     )
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["watch", DOMAIN, "--interval", "0"]) == 2
+    assert main([DOMAIN, "--interval", "0"]) == 2
     assert "must be more than 0 seconds" in capsys.readouterr().err
     assert main([]) == 2
+    assert "opensearch-packages-watch: error:" in capsys.readouterr().err
+    assert main([DOMAIN], parser=legacy_parser()) == 2  # the older spelling needs its `watch`
+    assert "python -m opensearch_packages: error:" in capsys.readouterr().err
 
 
-def test_python_m_runs_the_command_without_loading_the_cdk(
-    fake: FakeOpenSearch, clock: SimClock
-) -> None:
-    """The real entry point, in a child process: `-m opensearch_packages` imports the package,
-    which must not start jsii (no Node.js needed, no Node banner on the user's screen)."""
+@pytest.mark.usefixtures("env")
+def test_the_older_spelling_runs_the_same_command(fake: FakeOpenSearch, clock: SimClock) -> None:
     fake.preassociate(DOMAIN, SYNONYMS)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["watch", DOMAIN, "--once"], out=out, err=err, clock=clock, parser=legacy_parser())
+    assert (code, err.getvalue()) == (0, "")
+    assert out.getvalue().splitlines()[-1].startswith(f"{DOMAIN} settled")
+
+
+def child_environment(fake: FakeOpenSearch) -> dict[str, str]:
     environment = {
         name: value
         for name, value in os.environ.items()
         if name not in REMOVED_VARIABLES and not name.startswith("AWS_")
     }
     environment.update(fake_environment(fake))
-    script = (
-        "import runpy, sys\n"
-        "sys.argv = ['opensearch_packages', 'watch', sys.argv[1], '--once']\n"
-        "try:\n"
-        "    runpy.run_module('opensearch_packages', run_name='__main__')\n"
-        "finally:\n"
-        "    assert 'aws_cdk' not in sys.modules and 'jsii' not in sys.modules\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script, DOMAIN],
-        env=environment,
+    return environment
+
+
+def run_child(command: list[str], fake: FakeOpenSearch) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        env=child_environment(fake),
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def imported_modules(importtime: str) -> set[str]:
+    """The modules `python -X importtime` reports (on stderr): "import time: ... | name"."""
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in importtime.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def test_the_console_script_watches(fake: FakeOpenSearch) -> None:
+    """`opensearch-packages-watch`, as pip installed it next to this Python."""
+    fake.preassociate(DOMAIN, SYNONYMS)
+    script = Path(sys.executable).parent / "opensearch-packages-watch"
+    result = run_child([str(script), DOMAIN, "--once"], fake)
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.splitlines()[-1].endswith(
-        "settled: not Processing, no package associating or dissociating."
-    )
+    assert result.stdout.splitlines()[-1].startswith(f"{DOMAIN} settled")
+
+
+@pytest.mark.parametrize(
+    "module", ["opensearch_packages", "opensearch_packages_watch"], ids=["older", "package"]
+)
+def test_python_m_runs_the_command_without_loading_the_cdk(
+    fake: FakeOpenSearch, module: str
+) -> None:
+    """The real entry points, in a child process. `-m opensearch_packages` imports the package
+    (its constructs stay unloaded while Python looks for `__main__`): neither may start jsii
+    (no Node.js needed, no Node banner on the user's screen)."""
+    fake.preassociate(DOMAIN, SYNONYMS)
+    args = ["watch", DOMAIN, "--once"] if module == "opensearch_packages" else [DOMAIN, "--once"]
+    result = run_child([sys.executable, "-X", "importtime", "-m", module, *args], fake)
+    assert result.returncode == 0, result.stderr
+    imported = imported_modules(result.stderr)
+    assert "opensearch_packages_watch.cli" in imported
+    assert not {name for name in imported if name.split(".")[0] in {"aws_cdk", "jsii"}}
+    assert result.stdout.splitlines()[-1].startswith(f"{DOMAIN} settled")

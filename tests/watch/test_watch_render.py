@@ -1,5 +1,5 @@
-"""The watch command's pure parts: reading a change's progress, the view's lines, when to stop,
-and how views reach a terminal or a log."""
+"""The watch tool's pure parts: reading what a domain and its change report, the view's lines,
+when to stop, and how views reach a terminal or a log."""
 
 from __future__ import annotations
 
@@ -7,27 +7,30 @@ import io
 
 import pytest
 
-from opensearch_packages._watch import (
-    EXIT_FAILED,
-    EXIT_SETTLED,
+from opensearch_packages_watch.cli import EXIT_FAILED, EXIT_SETTLED, outcome
+from opensearch_packages_watch.reading import (
     ChangeState,
-    DomainState,
-    PackageState,
-    Screen,
-    change_state,
-    final_lines,
-    outcome,
-    progress_bar,
-    render,
+    DomainStatus,
+    change_from_api,
+    domain_from_api,
 )
+from opensearch_packages_watch.state import DomainState, PackageState
+from opensearch_packages_watch.view import Screen, final_lines, progress_bar, render
 
 PLUGIN = PackageState("F111111111", "icu-plugin", "ZIP-PLUGIN", "ASSOCIATING", "v2")
 SYNONYMS = PackageState("F222222222", "synonyms", "TXT-DICTIONARY", "ACTIVE", "v1")
-CHANGE = ChangeState("c0ffee00-0000-4000-8000-000000000001", "PROCESSING", 3, 8, "Traffic routing")
+CHANGE = ChangeState(
+    "c0ffee00-0000-4000-8000-000000000001", "PROCESSING", 3, 8, "Traffic routing", "ApplyingChanges"
+)
+BUSY = DomainStatus(processing=True, processing_status="Modifying")
+READY = DomainStatus(processing=False, processing_status="Active")
 
 
-def state(*packages: PackageState, processing: bool = True) -> DomainState:
-    return DomainState("search-domain", processing, packages, CHANGE if processing else None)
+def state(
+    *packages: PackageState, processing: bool = True, change: ChangeState | None = CHANGE
+) -> DomainState:
+    status = BUSY if processing else READY
+    return DomainState("search-domain", status, packages, change if processing else None)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +47,7 @@ def test_progress_bar(done: int, total: int, bar: str) -> None:
     assert progress_bar(done, total, width=8) == bar
 
 
-def test_change_state_counts_completed_stages_and_names_the_current_one() -> None:
+def test_change_from_api_counts_completed_stages_and_names_the_current_one() -> None:
     progress = {
         "ChangeId": "abc",
         "Status": "PROCESSING",
@@ -56,27 +59,65 @@ def test_change_state_counts_completed_stages_and_names_the_current_one() -> Non
             {"Name": "Deleting older resources", "Status": "PENDING"},
         ],
     }
-    assert change_state(progress) == ChangeState(
+    assert change_from_api(progress) == ChangeState(
         "abc", "PROCESSING", 2, 4, "Provisioning new nodes"
     )
 
 
-def test_change_state_of_a_finished_or_absent_change() -> None:
+def test_change_from_api_reads_config_status_and_validation_failures() -> None:
+    progress = {
+        "Status": "FAILED",
+        "ConfigChangeStatus": "ValidationFailed",
+        "ValidationFailures": [
+            {"Code": "PluginIncompatible", "Message": "Not for 2.17"},
+            {"Message": "Only a message"},
+            {},
+            "not an object",
+        ],
+    }
+    assert change_from_api(progress) == ChangeState(
+        "",
+        "FAILED",
+        0,
+        0,
+        "",
+        "ValidationFailed",
+        ("PluginIncompatible: Not for 2.17", "Only a message"),
+    )
+
+
+def test_domain_from_api_reads_processing_and_the_processing_status() -> None:
+    assert domain_from_api({"Processing": False}) == DomainStatus(False, "")
+    assert domain_from_api({"UpgradeProcessing": True, "DomainProcessingStatus": "Active"}) == (
+        DomainStatus(True, "Active")
+    )
+    assert DomainStatus(False, "").ready
+    assert DomainStatus(False, "Active").ready
+    assert not DomainStatus(False, "Modifying").ready  # settling: not Processing any more
+    assert not DomainStatus(True, "Active").ready
+    assert DomainStatus(False, "Isolated").unusable
+    assert not DomainStatus(False, "Modifying").unusable
+
+
+def test_change_from_api_of_a_finished_or_absent_change() -> None:
     finished = {
         "ChangeId": "abc",
         "Status": "COMPLETED",
         "ChangeProgressStages": [{"Name": "Validation", "Status": "COMPLETED"}] * 2,
     }
     # Without TotalNumberOfStages, the stages listed are the total.
-    assert change_state(finished) == ChangeState("abc", "COMPLETED", 2, 2, None)
-    assert change_state({}) is None  # a domain that never changed
+    assert change_from_api(finished) == ChangeState("abc", "COMPLETED", 2, 2, "")
+    assert change_from_api({}) is None  # a domain that never changed
+    # The handler's rule: a change is there when it has a Status or a ConfigChangeStatus.
+    assert change_from_api({"ChangeId": "abc", "ChangeProgressStages": []}) is None
 
 
 def test_render_shows_the_change_and_a_table_of_packages() -> None:
     lines = render(state(PLUGIN, SYNONYMS), elapsed=125)
     assert lines == [
-        "Domain search-domain: Processing  (watching 2m05s)",
-        "Change c0ffee00-0000-4000-8000-000000000001: PROCESSING",
+        "Domain search-domain: Processing, DomainProcessingStatus Modifying  (watching 2m05s)",
+        "Change c0ffee00-0000-4000-8000-000000000001: PROCESSING, ConfigChangeStatus "
+        "ApplyingChanges",
         "  [#########---------------] 3/8 stages  Traffic routing",
         "PACKAGE     NAME        TYPE            STATUS       VERSION",
         "F111111111  icu-plugin  ZIP-PLUGIN      ASSOCIATING  v2",
@@ -86,7 +127,7 @@ def test_render_shows_the_change_and_a_table_of_packages() -> None:
 
 def test_render_without_elapsed_change_or_packages() -> None:
     assert render(state(processing=False)) == [
-        "Domain search-domain: Active",
+        "Domain search-domain: not Processing, DomainProcessingStatus Active",
         "Change: none reported",
         "No packages associated.",
     ]
@@ -101,8 +142,12 @@ def test_outcome_and_final_lines() -> None:
     settled = state(SYNONYMS, processing=False)
     assert outcome(settled) == EXIT_SETTLED
     assert final_lines(settled) == [
-        "search-domain settled: not Processing, no package associating or dissociating."
+        "search-domain settled: not Processing, DomainProcessingStatus Active, no package "
+        "associating or dissociating."
     ]
+    # Not Processing but still Modifying (a domain settling after a change): not settled.
+    settling = DomainState("search-domain", DomainStatus(False, "Modifying"), (SYNONYMS,), None)
+    assert outcome(settling) is None
     # Not Processing, but a dictionary still ASSOCIATING: not settled.
     assert outcome(state(PackageState("F3", "d", "TXT-DICTIONARY", "ASSOCIATING", "v1"))) is None
 
@@ -136,3 +181,37 @@ def test_screen_on_a_terminal_redraws_in_place() -> None:
     # Lines are cut to the width (minus one) so none wraps; each redraw goes back over the last
     # view (CSI 2 F) and clears it (CSI J); lines written below a view are never redrawn.
     assert out.getvalue() == "first\nb\n\x1b[2F\x1b[Jx\ny\nz\ndone\nagain\n"
+
+
+STOPPED = ChangeState("c1", "PROCESSING", 1, 8, "Provisioning", "PendingUserInput")
+
+
+def test_a_stopped_change_stops_the_watch_while_a_plugin_is_in_flight() -> None:
+    failed = ChangeState(
+        "c1", "FAILED", 1, 8, "", "ValidationFailed", ("PluginIncompatible: Not for 2.17",)
+    )
+    stopped = state(PLUGIN, change=failed)
+    assert outcome(stopped) == EXIT_FAILED
+    assert final_lines(stopped) == [
+        "Stopped: the configuration change on domain search-domain is ValidationFailed "
+        "(PluginIncompatible: Not for 2.17): the service refused the change; waiting will not "
+        "end it, and the deploy fails with it."
+    ]
+    assert "  ValidationFailure PluginIncompatible: Not for 2.17" in render(stopped)
+
+
+def test_a_stopped_change_without_a_plugin_in_flight() -> None:
+    """As the handler: a busy domain's PendingUserInput stops the deploy; any other stopped
+    change without a plugin in flight is an old one."""
+    dictionary = PackageState("F3", "d", "TXT-DICTIONARY", "ASSOCIATING", "v1")
+    assert outcome(state(dictionary, change=STOPPED)) == EXIT_FAILED
+    cancelled = ChangeState("c1", "FAILED", 1, 8, "", "Cancelled")
+    assert outcome(state(dictionary, change=cancelled)) is None
+    ready = DomainState("search-domain", READY, (dictionary,), STOPPED)
+    assert outcome(ready) is None
+
+
+def test_an_unusable_domain_stops_the_watch() -> None:
+    isolated = DomainState("search-domain", DomainStatus(False, "Isolated"), (), None)
+    assert outcome(isolated) == EXIT_FAILED
+    assert final_lines(isolated)[0].startswith("Stopped: domain search-domain is Isolated: ")

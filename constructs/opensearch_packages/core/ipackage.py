@@ -1,0 +1,74 @@
+"""``IPackage``: what the associations kind knows of a package, and all it knows.
+
+``DomainPackages`` and ``PackageAssociation`` accept any ``IPackage``: a ``Package`` the stack
+makes, or a reference to a package made elsewhere. What they need of it comes through this
+protocol (its ID and version for the custom resource's properties, what a domain of the stack
+must wait for), so that the associations kind never imports the packages kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Protocol, runtime_checkable
+
+from constructs import IConstruct, Node
+
+from opensearch_packages.core.api import PackageType
+
+#: Hex digits of an alias, a hash of the construct path.
+_ALIAS_LENGTH = 8
+
+
+@runtime_checkable
+class IPackage(Protocol):
+    """An Amazon OpenSearch Service package, as ``DomainPackages`` and ``PackageAssociation``
+    accept it: a ``Package`` the stack makes and manages, or a package made elsewhere (by hand,
+    by another stack, by Terraform) referenced with ``Package.from_package_id`` or
+    ``Package.from_package_attributes``, which the stack never updates or deletes.
+    """
+
+    @property
+    def node(self) -> Node:
+        """The construct's tree node."""
+        ...
+
+    @property
+    def package_id(self) -> str:
+        """The package's ID, e.g. ``F123456789`` (may be a token)."""
+        ...
+
+    @property
+    def package_name(self) -> str | None:
+        """The package's name, if known at synth time or given."""
+        ...
+
+    @property
+    def package_type(self) -> PackageType | None:
+        """``TXT-DICTIONARY``, ``ZIP-PLUGIN``, ``PACKAGE-LICENSE`` or ``PACKAGE-CONFIG``, if
+        known."""
+        ...
+
+    @property
+    def package_version(self) -> str | None:
+        """For a ``Package``: its available version (a token), which ``DomainPackages`` makes
+        the domain run. ``None`` for a referenced package: its versions are not the stack's."""
+        ...
+
+    @property
+    def domain_waits_for(self) -> IConstruct | None:
+        """What a domain of the same stack that runs the package must depend on, or ``None``:
+        a ZIP-PLUGIN ``Package``'s custom resource, since the package for a new engine version
+        must exist before the domain upgrades to it (README, "Engine upgrades")."""
+        ...
+
+
+class _InTheTree(Protocol):
+    @property
+    def node(self) -> Node: ...
+
+
+def alias_of(package: _InTheTree) -> str:
+    """A short name for a package fixed at synth time, a hash of its construct path:
+    ``DomainPackages`` keys its attributes by it (``ReferencePath.<alias>``) when the ID is a
+    token, and sends it to the handler, which keys them alike."""
+    return hashlib.sha256(package.node.path.encode()).hexdigest()[:_ALIAS_LENGTH]
