@@ -58,7 +58,7 @@ integ-destroy: setup
 
 # The long soak (README, Reliability): 200 seeded lifecycles with injected faults.
 soak: $(PY_STAMP)
-	PYTHONPATH=lambda $(VPY) -m tests.wire.soak --runs 200 --seed 7 --workers 8
+	PYTHONPATH=lambda $(VPY) -m bench.soak --runs 200 --seed 7 --workers 8
 
 # The benchmarks (README, Performance): tables on stdout, JSON in bench/results/. ~3 minutes.
 bench: setup

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from opensearch_packages.core import bundling as _bundling
-from tests.fakes.fixtures import FAKE_CREDENTIALS
+from testsupport.fakes.fixtures import FAKE_CREDENTIALS
 
 HANDLER_MODULE = "domain_packages_handler.main"
 IMPORT = "import sys; sys.path[:0] = [sys.argv[1]]; import domain_packages_handler.main"

@@ -45,7 +45,7 @@ from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, 
 from domain_packages_handler.core.waiting import HandOver, Runtime
 
 from bench.stats import summary
-from tests.fakes.clock import SimClock
+from testsupport.fakes.clock import SimClock
 
 DOMAIN = "bench-domain"
 PACKAGE = "F100000001"

@@ -12,8 +12,8 @@ only a leading `src/` stripped, and matches that name against the `__module__` i
 see at test time. The handler lives in `lambda/` and the tests import it as
 `domain_packages_handler`, so a run from the repository root would name every mutant
 `lambda.domain_packages_handler.…`, match no test and stop. The staging directory holds a copy
-of the package as `src/domain_packages_handler/`, a copy of `tests/` (the tests import
-`tests.fakes`), and the repository's pyproject.toml (its pytest settings) with a generated
+of the package as `src/domain_packages_handler/`, copies of `tests/` and of `testsupport/` (the
+tests import its fakes), and the repository's pyproject.toml (its pytest settings) with a generated
 `[tool.mutmut]` table; mutmut then works inside it (`build/mutation/mutants/`) and puts
 `mutants/src` first on sys.path. Nothing mutmut writes lands in the work tree.
 
@@ -146,6 +146,7 @@ def stage(workdir: Path, modules: Sequence[str], tests: str, root: Path = ROOT) 
         shutil.rmtree(workdir)
     shutil.copytree(root / SOURCE_ROOT / PACKAGE, workdir / "src" / PACKAGE, ignore=_ignore)
     shutil.copytree(root / "tests", workdir / "tests", ignore=_ignore)
+    shutil.copytree(root / "testsupport", workdir / "testsupport", ignore=_ignore)
     (workdir / "pyproject.toml").write_text(pyproject + table)
 
 

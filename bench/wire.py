@@ -1,4 +1,4 @@
-"""Runs against the wire-level fakes (tests/fakes: real HTTP on 127.0.0.1, real boto3).
+"""Runs against the wire-level fakes (testsupport/fakes: real HTTP on 127.0.0.1, real boto3).
 
 - `realtime`: the whole handler (`main.handler`, crhelper, boto3) in real time on a few
   creates of a few seconds each, one of them across hand-overs; measures the time from the last
@@ -32,12 +32,12 @@ from domain_packages_handler.core.progress import Progress, deadline_for
 from domain_packages_handler.core.waiting import Runtime
 
 from bench import completion
+from bench.soak import fake_aws
 from bench.stats import summary
-from tests.fakes._http import REGION
-from tests.fakes.clock import SimClock
-from tests.fakes.fixtures import FAKE_CREDENTIALS
-from tests.fakes.opensearch import OPERATIONS, FakeOpenSearch
-from tests.wire.soak import fake_aws
+from testsupport.fakes._http import REGION
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.fixtures import FAKE_CREDENTIALS
+from testsupport.fakes.opensearch import OPERATIONS, FakeOpenSearch
 
 if TYPE_CHECKING:
     from mypy_boto3_opensearch import OpenSearchServiceClient

@@ -1,3 +1,3 @@
-"""Shared fixtures: the wire-level fakes (tests/fakes) are available to every test."""
+"""Shared fixtures: the wire-level fakes (testsupport/fakes) are available to every test."""
 
-pytest_plugins = ["tests.fakes.fixtures"]
+pytest_plugins = ["testsupport.fakes.fixtures"]

@@ -92,7 +92,7 @@ def test_every_module_says_why_it_exists(root: Path) -> None:
 
 def test_every_package_is_in_the_wheel() -> None:
     """setuptools builds the wheel from an explicit list: a subpackage left off it is missing
-    from the wheel (the slow wheel test in tests/construct/test_construct_packaging.py would
+    from the wheel (the slow wheel test in tests/constructs/core/test_packaging.py would
     find out too, minutes later)."""
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+, as in tests/test_changelog.py
     listed = set(

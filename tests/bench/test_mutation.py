@@ -364,6 +364,8 @@ def test_staging_copies_the_package_and_tests_and_appends_the_mutmut_table(tmp_p
     (package / "__pycache__" / "timing.cpython-311.pyc").write_bytes(b"")
     (root / "tests" / "handler").mkdir(parents=True)
     (root / "tests" / "conftest.py").write_text("")
+    (root / "testsupport" / "fakes").mkdir(parents=True)
+    (root / "testsupport" / "fakes" / "clock.py").write_text("")
     (root / "pyproject.toml").write_text(
         '[tool.pytest.ini_options]\npythonpath = ["lambda", "."]\n'
     )
@@ -375,6 +377,7 @@ def test_staging_copies_the_package_and_tests_and_appends_the_mutmut_table(tmp_p
     assert (workdir / "src" / "domain_packages_handler" / "timing.py").read_text() == "X = 1\n"
     assert not (workdir / "src" / "domain_packages_handler" / "__pycache__").exists()
     assert (workdir / "tests" / "conftest.py").exists()
+    assert (workdir / "testsupport" / "fakes" / "clock.py").exists()  # the tests import it
     assert not (workdir / "stale").exists()
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     config = tomllib.loads((workdir / "pyproject.toml").read_text())

@@ -1,7 +1,8 @@
 """The contract between the two halves: what the constructs synthesise, for every option of both
 kinds, is what the handler's request parsing reads, and it comes out as the intended request,
-valid against botocore's model. The wire tests write properties by hand (tests/wire/harness.py):
-they are checked here to parse to the same thing as the synthesised ones.
+valid against botocore's model. The wire tests write properties by hand
+(testsupport/wire/harness.py): they are checked here to parse to the same thing as the
+synthesised ones.
 
 The template's intrinsic functions are resolved with stand-in values, and every scalar is turned
 into a string, as CloudFormation delivers custom resource properties.
@@ -28,7 +29,7 @@ from domain_packages_handler.packages.service import OpenSearchPackageStore
 from domain_packages_handler.packages.spec import PackageSpec, parse_package_properties
 
 from opensearch_packages import DomainPackages, Package, PackageAssociation, PackageConfiguration
-from tests.wire.harness import package, package_props, props
+from testsupport.wire.harness import package, package_props, props
 
 REPO = Path(__file__).resolve().parents[2]
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -293,7 +294,7 @@ def test_every_package_type_parses(template: dict[str, Any]) -> None:
 def test_the_wire_tests_hand_written_properties_parse_as_the_synthesised_ones(
     template: dict[str, Any],
 ) -> None:
-    """tests/wire/harness.py writes the properties the wire tests send by hand; for the same
+    """testsupport/wire/harness.py writes the properties the wire tests send by hand; for the same
     declaration they must read exactly as the constructs' do."""
     synthesised = association_spec(template)
     entries = []

@@ -1,7 +1,7 @@
 """Fixtures of the fakes' own tests: a FakeOpenSearch on a SimClock, a client for it, packages.
 
 The fakes' shared fixtures (fake_opensearch, fake_lambda, fake_cloudformation, aws_env) come from
-`tests.fakes.fixtures`, which the top-level tests/conftest.py loads as a plugin.
+`testsupport.fakes.fixtures`, which the top-level tests/conftest.py loads as a plugin.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from mypy_boto3_opensearch import OpenSearchServiceClient
 
-from tests.fakes.clock import SimClock
-from tests.fakes.opensearch import FakeOpenSearch
-from tests.fakes.support import BUCKET, DOMAIN, opensearch_client
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.support import BUCKET, DOMAIN, opensearch_client
 
 
 @pytest.fixture

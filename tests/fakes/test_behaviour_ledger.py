@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.opensearch import FakeOpenSearch
 
 ROOT = Path(__file__).resolve().parents[2]
-LEDGER = Path(__file__).with_name("BEHAVIOUR.md")
+LEDGER = ROOT / "testsupport" / "fakes" / "BEHAVIOUR.md"
 COLUMNS = ("id", "behaviour", "source", "evidence", "switch", "handler fallback", "test")
 SOURCES = frozenset({"model", "api-reference", "guide", "field", "assumed"})
 NONE = "—"

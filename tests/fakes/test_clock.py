@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tests.fakes.clock import SimClock
+from testsupport.fakes.clock import SimClock
 
 
 def test_starts_where_told_and_reads_the_same_every_way() -> None:

@@ -11,8 +11,8 @@ import crhelper.utils
 import pytest
 from crhelper.utils import _send_response  # type: ignore[attr-defined] # not in its stubs
 
-from tests.fakes.cloudformation import FakeCloudFormation, ResponseRejected, cfn_stringify
-from tests.fakes.support import (
+from testsupport.fakes.cloudformation import FakeCloudFormation, ResponseRejected, cfn_stringify
+from testsupport.fakes.support import (
     DOMAIN,
     response_body,
 )

@@ -17,10 +17,10 @@ from crhelper import CfnResource
 from crhelper.utils import _send_response  # type: ignore[attr-defined] # not in its stubs
 from mypy_boto3_lambda import LambdaClient
 
-from tests.fakes.cloudformation import FakeCloudFormation
-from tests.fakes.lambda_service import FakeLambda, FakeLambdaContext
-from tests.fakes.opensearch import FakeOpenSearch
-from tests.fakes.support import (
+from testsupport.fakes.cloudformation import FakeCloudFormation
+from testsupport.fakes.lambda_service import FakeLambda, FakeLambdaContext
+from testsupport.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.support import (
     DOMAIN,
     lambda_client,
     opensearch_client,
@@ -28,7 +28,7 @@ from tests.fakes.support import (
 )
 
 if TYPE_CHECKING:
-    from tests.fakes.fixtures import AwsEnv
+    from testsupport.fakes.fixtures import AwsEnv
 
 
 def test_whole_chain_crhelper_in_fake_lambda(

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.fakes.clock import SimClock
-from tests.fakes.lambda_service import FakeLambda, FakeLambdaContext
-from tests.fakes.support import (
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.lambda_service import FakeLambda, FakeLambdaContext
+from testsupport.fakes.support import (
     error_code,
     lambda_client,
 )

@@ -16,9 +16,9 @@ from botocore.exceptions import ClientError
 from mypy_boto3_opensearch import OpenSearchServiceClient
 from mypy_boto3_opensearch.type_defs import KeyStoreAccessOptionTypeDef
 
-from tests.fakes.clock import SimClock
-from tests.fakes.opensearch import FakeOpenSearch
-from tests.fakes.support import (
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.support import (
     DOMAIN,
     error_code,
     opensearch_client,

@@ -8,11 +8,11 @@ import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_opensearch import OpenSearchServiceClient
 
-from tests.fakes._http import Request
-from tests.fakes.clock import SimClock
-from tests.fakes.opensearch import FakeOpenSearch
-from tests.fakes.opensearch.model import ApiError
-from tests.fakes.support import BUCKET, DOMAIN, error_code, statuses
+from testsupport.fakes._http import Request
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.opensearch.model import ApiError
+from testsupport.fakes.support import BUCKET, DOMAIN, error_code, statuses
 
 IN_PROGRESS = "A change/update is in progress. Please wait for it to complete"
 

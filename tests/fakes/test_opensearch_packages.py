@@ -15,11 +15,11 @@ from botocore.exceptions import ClientError
 from mypy_boto3_opensearch import OpenSearchServiceClient
 from mypy_boto3_opensearch.type_defs import DescribePackagesFilterTypeDef
 
-from tests.fakes.clock import SimClock
-from tests.fakes.opensearch import FakeOpenSearch
-from tests.fakes.opensearch.model import ApiError
-from tests.fakes.opensearch.s3 import S3Objects
-from tests.fakes.support import (
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.opensearch.model import ApiError
+from testsupport.fakes.opensearch.s3 import S3Objects
+from testsupport.fakes.support import (
     BUCKET,
     DOMAIN,
     error_code,

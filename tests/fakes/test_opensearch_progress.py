@@ -14,10 +14,10 @@ import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_opensearch import OpenSearchServiceClient
 
-from tests.fakes.clock import SimClock
-from tests.fakes.opensearch import FakeOpenSearch
-from tests.fakes.opensearch.progress import BLUE_GREEN_STAGES
-from tests.fakes.support import DOMAIN, error_code, opensearch_client
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.opensearch.progress import BLUE_GREEN_STAGES
+from testsupport.fakes.support import DOMAIN, error_code, opensearch_client
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 STAGE_NAMES = [

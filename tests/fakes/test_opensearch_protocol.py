@@ -21,10 +21,10 @@ from botocore import UNSIGNED
 from botocore.exceptions import ClientError
 from mypy_boto3_opensearch import OpenSearchServiceClient
 
-from tests.fakes.clock import SimClock
-from tests.fakes.opensearch import FakeOpenSearch, paging
-from tests.fakes.opensearch.model import ApiError
-from tests.fakes.support import (
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.opensearch import FakeOpenSearch, paging
+from testsupport.fakes.opensearch.model import ApiError
+from testsupport.fakes.support import (
     DOMAIN,
     KEY,
     SECRET,
@@ -33,7 +33,7 @@ from tests.fakes.support import (
 )
 
 if TYPE_CHECKING:
-    from tests.fakes.fixtures import AwsEnv
+    from testsupport.fakes.fixtures import AwsEnv
 
 
 def test_not_found_and_validation_errors(

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from opensearch_packages_watch.cli import legacy_parser, main
-from tests.fakes._http import REGION
-from tests.fakes.clock import SimClock
-from tests.fakes.fixtures import FAKE_CREDENTIALS, REMOVED_VARIABLES
-from tests.fakes.opensearch import FakeOpenSearch
-from tests.fakes.support import DOMAIN, opensearch_client
+from testsupport.fakes._http import REGION
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.fixtures import FAKE_CREDENTIALS, REMOVED_VARIABLES
+from testsupport.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.support import DOMAIN, opensearch_client
 
 PLUGIN = "F111111111"
 SYNONYMS = "F222222222"

@@ -12,11 +12,11 @@ import boto3
 import pytest
 from domain_packages_handler import main
 
-from tests.fakes.clock import SimClock
-from tests.fakes.cloudformation import FakeCloudFormation
-from tests.fakes.fixtures import REMOVED_VARIABLES, AwsEnv, lambda_environment
-from tests.fakes.lambda_service import FakeLambda
-from tests.fakes.opensearch import FakeOpenSearch
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.cloudformation import FakeCloudFormation
+from testsupport.fakes.fixtures import REMOVED_VARIABLES, AwsEnv, lambda_environment
+from testsupport.fakes.lambda_service import FakeLambda
+from testsupport.fakes.opensearch import FakeOpenSearch
 
 
 class SimulatedTime:

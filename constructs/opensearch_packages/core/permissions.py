@@ -2,7 +2,7 @@
 statements that name each resource once.
 
 Kept apart from the provider construct so that the grants can be read (and checked against the
-Service Authorization Reference, ``tests/construct/test_construct_iam_reference.py``) without
+Service Authorization Reference, ``tests/constructs/core/test_iam_reference.py``) without
 the construct's wiring around them.
 """
 

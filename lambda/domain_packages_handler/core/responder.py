@@ -5,7 +5,7 @@ built with the function that serves every request, it is called with (event, con
 the answer's physical ID and Data, and can be told that a later invocation answers.
 
 crhelper 2.0.12's private hooks overridden here (CRHELPER_HOOKS) are not part of its public
-API; tests/handler/test_handler_responder.py fails if the pinned version stops calling them.
+API; tests/handler/core/test_responder.py fails if the pinned version stops calling them.
 Its stubs omit them, hence the type-ignore comments.
 
 - A hand-over ends an invocation without answering: the invocation that finishes answers.

@@ -1,0 +1,1 @@
+"""The DomainPackages kind: validation and dependencies."""

@@ -1,0 +1,1 @@
+"""The constructs' shared core: provider, permissions, bundling, the wheel."""

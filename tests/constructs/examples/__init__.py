@@ -1,0 +1,1 @@
+"""The example apps: app.py (minimal), example/hardened_app.py, example/plugin_app.py."""

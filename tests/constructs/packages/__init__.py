@@ -1,0 +1,1 @@
+"""The Package kind: the construct, its options, references, source checks."""

@@ -1,0 +1,1 @@
+"""What the constructs synthesise is what the handler reads."""

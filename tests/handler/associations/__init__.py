@@ -1,0 +1,1 @@
+"""The DomainPackages kind of the handler: plan, properties, operation."""

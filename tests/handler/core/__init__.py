@@ -1,0 +1,1 @@
+"""The handler's shared core: adapter, reasons, request, crhelper seam, waiting shell."""

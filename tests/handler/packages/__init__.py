@@ -1,0 +1,1 @@
+"""The Package kind of the handler: plan and operations."""

@@ -1,0 +1,1 @@
+"""The watch tool (opensearch_packages_watch)."""
