@@ -154,6 +154,11 @@ class SimDomain:
         self.call("DescribePackages")
         return {pid: PackageAvailability(pid, "AVAILABLE") for pid in package_ids}
 
+    def packages_named(self, name: str) -> dict[str, PackageAvailability]:
+        """Never asked: the simulated package is declared by ID."""
+        self.call("DescribePackages")
+        return {}
+
     def change_progress(self, domain_name: str) -> None:
         """Never asked: the simulated package is a dictionary, not a plugin (no blue/green)."""
         self.call("DescribeDomainChangeProgress")

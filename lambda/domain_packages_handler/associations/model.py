@@ -33,6 +33,21 @@ class DesiredPackage:
     package_version: str | None = None
     # A name the construct knows at synth time, for Data keys when the ID is only known later.
     alias: str | None = None
+    #: A package declared by name (PackageName), resolved at run time against the domain's
+    #: engine version: `package_id` is "" until then.
+    package_name: str | None = None
+    #: PackageOwner the name must have ("AWS" or an account ID); None: any owner.
+    package_owner: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What identifies the entry across an Update: its ID, or its name for a named entry
+        (whose ID may change with the engine version)."""
+        return f"name:{self.package_name}" if self.package_name else self.package_id
+
+    @property
+    def unresolved(self) -> bool:
+        return bool(self.package_name) and not self.package_id
 
     def options_differ(self, other: DesiredPackage) -> bool:
         """True when re-association is needed to apply `other`'s options (or version)."""
@@ -57,6 +72,8 @@ class Association:
     key_access_role_arn: str | None = None
     error: ErrorDetails | None = None
     package_type: str = ""
+    #: PackageName as ListPackagesForDomain reports it ("" when not sent).
+    package_name: str = ""
 
     def runs_other_version_than(self, desired: DesiredPackage) -> bool:
         """True when the stack asks for a specific version and the domain runs another."""
@@ -106,6 +123,8 @@ class DomainState:
     #: `DomainProcessingStatus` (API model: Creating, Active, Modifying, UpgradingEngineVersion,
     #: UpdatingServiceSoftware, Isolated, Deleting); "" when the service does not send it.
     processing_status: str = ""
+    #: `EngineVersion` ("OpenSearch_2.19", "Elasticsearch_7.10"); "" when not sent.
+    engine_version: str = ""
 
 
 @dataclass(frozen=True)

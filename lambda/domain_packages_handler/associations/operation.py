@@ -22,7 +22,7 @@ from ..core.logs import log_event
 from ..core.outcome import Done, Fail, Pending, Wait
 from ..core.package_status import PackageAvailability
 from ..core.waiting import OperationFailed, Retried, Waiting
-from . import plan, readiness
+from . import plan, readiness, resolution
 from .model import ChangeProgress, DesiredPackage, DomainState, Snapshot
 from .ownership import already_there, failure_id
 from .plan import AssociationState, Submit
@@ -44,6 +44,8 @@ class AssociationService(Protocol):
     def describe_domain(self, domain_name: str) -> DomainState: ...
 
     def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]: ...
+
+    def packages_named(self, name: str) -> dict[str, PackageAvailability]: ...
 
     def change_progress(self, domain_name: str) -> ChangeProgress | None: ...
 
@@ -88,6 +90,8 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
         """Returns the response Data; raises OperationFailed or HandOver."""
         log_event("operation", target=self.target.describe(), progress=self.progress.to_json())
         self._answer_failures_with_what_to_keep()
+        if not self.target.resolved:
+            self.target = self._resolve()
         while True:
             snapshot = self._observe()
             if snapshot is None:
@@ -159,6 +163,33 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             kept = self.state.pre_existing
             log_event("failure_keeps", domain=self.domain, kept=kept)
             self.on_physical_id(failure_id(self.progress.physical_id, kept))
+
+    def _resolve(self) -> Target:
+        """Entries by name get the ID of their package for the domain's engine version, looked
+        up on every run: after an engine upgrade the same name means another package."""
+        try:
+            domain = self.call(
+                "describing the domain", lambda: self.service.describe_domain(self.domain)
+            )
+        except DomainNotFound as error:
+            raise self.rejected("domain not found", error) from error
+        chosen: dict[str, str] = {}
+        for name, owner in resolution.names_to_resolve(self.target):
+            found = self.call(f"describing packages named {name}", self._named(name))
+            choice = resolution.choose_package(
+                name, owner, domain.engine_version, found.values(), self.where
+            )
+            if isinstance(choice, resolution.Unresolved):
+                log_event("unresolved", domain=self.domain, name=name, reason=choice.reason)
+                raise OperationFailed(choice.reason)
+            log_event(
+                "resolved", domain=self.domain, name=name, engine=domain.engine_version, id=choice
+            )
+            chosen[name] = choice
+        return resolution.resolve_target(self.target, chosen)
+
+    def _named(self, name: str) -> Callable[[], dict[str, PackageAvailability]]:
+        return lambda: self.service.packages_named(name)
 
     def _observe(self) -> Snapshot | None:
         """The domain's associations; None when the domain is gone and that is success."""

@@ -157,13 +157,73 @@ def _busy(snapshot: Snapshot, domain_name: str) -> tuple[Pending, ...]:
     )
 
 
+def superseded(target: Target, snapshot: Snapshot) -> tuple[str, ...]:
+    """Associations of another package under the name of an entry by name: the package of
+    that name for an older engine version (an upgrade the service did not carry it through).
+    They leave before the entry's package comes: the field saw a package refused while one of
+    the same name is on the domain (hashicorp/terraform-provider-aws#39363)."""
+    names = target.declared_names
+    if not names:
+        return ()
+    declared = set(target.package_ids)
+    return tuple(
+        package_id
+        for package_id, association in snapshot.associations.items()
+        if association.package_name in names and package_id not in declared
+    )
+
+
+def dissociations(target: Target, snapshot: Snapshot) -> tuple[str, ...]:
+    """What leaves the domain once the declared packages are in place: the IDs the target
+    names, and every association under a name it names (but those kept or declared)."""
+    if not target.dissociate_names:
+        return target.dissociate
+    spared = target.keep | set(target.package_ids) | set(target.dissociate)
+    by_name = tuple(
+        package_id
+        for package_id, association in snapshot.associations.items()
+        if association.package_name in target.dissociate_names and package_id not in spared
+    )
+    return target.dissociate + by_name
+
+
+def _dissociate_step(
+    package_ids: tuple[str, ...],
+    target: Target,
+    state: AssociationState,
+    snapshot: Snapshot,
+    now: float,
+) -> Submit | Wait | None:
+    """Dissociate `package_ids`, or wait for them to leave; None once none is listed."""
+    associations = snapshot.associations
+    to_dissociate = tuple(
+        DesiredPackage(package_id)
+        for package_id in package_ids
+        if _needs_dissociation(package_id, state, snapshot, now)
+    )
+    still_there = tuple(
+        Pending(package_id, associations[package_id].status.value)
+        for package_id in package_ids
+        if package_id in associations and all(p.package_id != package_id for p in to_dissociate)
+    )
+    if to_dissociate:
+        busy = _busy(snapshot, target.domain_name)
+        return Wait(still_there + busy) if busy else Submit("dissociate", to_dissociate)
+    if still_there:
+        return Wait(still_there)
+    return None
+
+
 def decide(target: Target, state: AssociationState, snapshot: Snapshot, now: float) -> Decision:
     """The next step towards `target`, given what the domain reports now.
 
-    Associations go first, dissociations after them, one call at a time and only while no
-    package change is in flight on the domain (the service would answer ConflictException).
+    An older engine version's package under a declared name leaves first; then associations
+    go, dissociations after them, one call at a time and only while no package change is in
+    flight on the domain (the service would answer ConflictException).
     """
     associations = snapshot.associations
+    old_versions = superseded(target, snapshot)
+    leaving = dissociations(target, snapshot)
     failures = [
         _failure_of(p.package_id, snapshot)
         for p in target.associate
@@ -172,13 +232,17 @@ def decide(target: Target, state: AssociationState, snapshot: Snapshot, now: flo
         and associations[p.package_id].status is AssociationStatus.ASSOCIATION_FAILED
     ] + [
         _failure_of(package_id, snapshot)
-        for package_id in target.dissociate
+        for package_id in (*old_versions, *leaving)
         if package_id in state.dissociate_submitted
         and package_id in associations
         and associations[package_id].status is AssociationStatus.DISSOCIATION_FAILED
     ]
     if failures:
         return Fail(tuple(failures))
+    if old_versions:
+        step = _dissociate_step(old_versions, target, state, snapshot, now)
+        if step is not None:
+            return step
 
     to_associate = tuple(
         p for p in target.associate if _needs_association(p, target, state, snapshot, now)
@@ -193,23 +257,7 @@ def decide(target: Target, state: AssociationState, snapshot: Snapshot, now: flo
         return Wait(pending + busy) if busy else Submit("associate", to_associate)
     if pending:
         return Wait(pending)
-
-    to_dissociate = tuple(
-        DesiredPackage(package_id)
-        for package_id in target.dissociate
-        if _needs_dissociation(package_id, state, snapshot, now)
-    )
-    still_there = tuple(
-        Pending(package_id, associations[package_id].status.value)
-        for package_id in target.dissociate
-        if package_id in associations and all(p.package_id != package_id for p in to_dissociate)
-    )
-    if to_dissociate:
-        busy = _busy(snapshot, target.domain_name)
-        return Wait(still_there + busy) if busy else Submit("dissociate", to_dissociate)
-    if still_there:
-        return Wait(still_there)
-    return Done()
+    return _dissociate_step(leaving, target, state, snapshot, now) or Done()
 
 
 def packages_after(submit: Submit, snapshot: Snapshot) -> int:
@@ -255,6 +303,7 @@ def response_data(target: Target, snapshot: Snapshot) -> dict[str, str]:
 
     A package from a Package construct is keyed by its alias only (its ID is a deploy-time
     token the construct cannot name), which keeps 20 long plugin IDs inside the 4 KB response.
+    An entry by name also gets `PackageID.<alias>`: the ID its name resolved to.
     """
     data: dict[str, str] = {}
     for package in target.associate:
@@ -262,4 +311,6 @@ def response_data(target: Target, snapshot: Snapshot) -> dict[str, str]:
         key = package.alias or package.package_id
         data[f"ReferencePath.{key}"] = association.reference_path if association else ""
         data[f"PackageVersion.{key}"] = association.package_version if association else ""
+        if package.package_name:
+            data[f"PackageID.{key}"] = package.package_id
     return data

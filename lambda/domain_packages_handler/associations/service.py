@@ -40,6 +40,7 @@ def association_from_api(raw: Mapping[str, Any]) -> Association | None:
         key_access_role_arn=key_store.get("KeyAccessRoleArn"),
         error=error_details(raw.get("ErrorDetails")),
         package_type=str(raw.get("PackageType") or ""),
+        package_name=str(raw.get("PackageName") or ""),
     )
 
 
@@ -116,6 +117,7 @@ class OpenSearchAssociations:
         return DomainState(
             processing=bool(status.get("Processing")) or bool(status.get("UpgradeProcessing")),
             processing_status=str(status.get("DomainProcessingStatus") or ""),
+            engine_version=str(status.get("EngineVersion") or ""),
         )
 
     def change_progress(self, domain_name: str) -> ChangeProgress | None:
@@ -125,6 +127,10 @@ class OpenSearchAssociations:
 
     def describe_packages(self, package_ids: Sequence[str]) -> dict[str, PackageAvailability]:
         return self._calls.describe_packages(package_ids)
+
+    def packages_named(self, name: str) -> dict[str, PackageAvailability]:
+        """Every package called `name` the caller can see (none: an empty answer), by ID."""
+        return self._calls.describe_packages([name], by="PackageName")
 
     def associate(
         self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool

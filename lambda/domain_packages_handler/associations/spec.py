@@ -7,16 +7,30 @@ Wire format (written by the DomainPackages construct):
                       "KeyStoreAccessEnabled": "true", "KeyAccessRoleArn": "arn:...",
                       "PackageVersion": "v2", "Alias": "c8a1f0"}, ...]
                     (PackageVersion and Alias come with packages managed by a Package construct)
+                    An entry may name its package instead of giving its ID:
+                    {"PackageName": "analysis-sudachi", "PackageOwner": "AWS",
+                     "Alias": "a1b2c3", "Prerequisites": [...], "KeyStoreAccessEnabled": ...}
+                    PackageName follows the service's pattern (3-256 of [a-z0-9-], a letter
+                    first); PackageOwner ("AWS" or a 12-digit account ID) is optional; Alias is
+                    required. The handler resolves the name when it runs, against the domain's
+                    EngineVersion (DescribeDomain) in its Region (DescribePackages by name):
+                    the one package of that name (and owner) built for that engine version, or
+                    with no engine version at all (dictionaries). Prerequisites are IDs.
     TimeoutSeconds: "3600"
+
+Response Data, per declared package: `ReferencePath.<key>` and `PackageVersion.<key>`, the key
+being the Alias when there is one, else the ID; entries by name also get `PackageID.<alias>`,
+the ID the name resolved to.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ..core.names import DOMAIN_NAME_PATTERN, PACKAGE_ID_PATTERN
+from ..core.names import DOMAIN_NAME_PATTERN, PACKAGE_ID_PATTERN, PACKAGE_NAME_PATTERN
 from ..core.properties import (
     InvalidProperties,
     parse_bool,
@@ -25,6 +39,9 @@ from ..core.properties import (
     require_properties,
 )
 from .model import DesiredPackage
+
+#: PackageOwner of a named entry: AWS's packages, or an account's (12 digits).
+PACKAGE_OWNER_PATTERN = re.compile(r"^(AWS|[0-9]{12})$")
 
 
 @dataclass(frozen=True)
@@ -37,7 +54,37 @@ class ResourceSpec:
 
     @property
     def package_ids(self) -> tuple[str, ...]:
-        return tuple(p.package_id for p in self.packages)
+        """The IDs of the entries declared by ID (named ones have none until resolved)."""
+        return tuple(p.package_id for p in self.packages if p.package_id)
+
+    @property
+    def package_names(self) -> tuple[str, ...]:
+        """The names of the entries declared by name."""
+        return tuple(p.package_name for p in self.packages if p.package_name)
+
+
+def _parse_name(raw: Mapping[str, Any], index: int) -> tuple[str, str | None, str]:
+    """PackageName, PackageOwner and Alias of an entry declared by name."""
+    name = str(raw.get("PackageName", "")).strip()
+    if not PACKAGE_NAME_PATTERN.match(name):
+        raise InvalidProperties(
+            f"Packages[{index}].PackageName {name!r} is not a package name "
+            "(3-256 lower-case letters, digits and hyphens, starting with a letter)"
+        )
+    owner = str(raw.get("PackageOwner") or "").strip() or None
+    if owner is not None and not PACKAGE_OWNER_PATTERN.match(owner):
+        raise InvalidProperties(
+            f"Packages[{index}].PackageOwner {owner!r} of {name} must be AWS or a 12-digit "
+            "account ID"
+        )
+    alias = str(raw.get("Alias") or "").strip()
+    if not alias:
+        raise InvalidProperties(f"Packages[{index}] names package {name} but has no Alias")
+    if "PackageID" in raw:
+        raise InvalidProperties(
+            f"Packages[{index}] has both PackageID and PackageName {name}: give one"
+        )
+    return name, owner, alias
 
 
 def _parse_package(raw: Any, index: int) -> DesiredPackage:
@@ -45,12 +92,39 @@ def _parse_package(raw: Any, index: int) -> DesiredPackage:
         raw = {"PackageID": raw}
     if not isinstance(raw, Mapping):
         raise InvalidProperties(f"Packages[{index}] must be an object, got {raw!r}")
+    if raw.get("PackageName"):
+        name, owner, alias = _parse_name(raw, index)
+        return _with_options(
+            DesiredPackage("", package_name=name, package_owner=owner, alias=alias),
+            raw,
+            index,
+            name,
+        )
     package_id = str(raw.get("PackageID", "")).strip()
     if not PACKAGE_ID_PATTERN.match(package_id):
         raise InvalidProperties(
             f"Packages[{index}].PackageID {package_id!r} is not a package ID "
             "(expected F123…, G123… or pkg-<hex>)"
         )
+    version = raw.get("PackageVersion")
+    given_alias = raw.get("Alias")
+    return _with_options(
+        DesiredPackage(
+            package_id,
+            package_version=str(version) if version else None,
+            alias=str(given_alias) if given_alias else None,
+        ),
+        raw,
+        index,
+        package_id,
+    )
+
+
+def _with_options(
+    package: DesiredPackage, raw: Mapping[str, Any], index: int, package_id: str
+) -> DesiredPackage:
+    """Prerequisites and key store options, which entries by ID and by name share
+    (`package_id`: the ID or name that reasons give)."""
     prerequisites_raw = raw.get("Prerequisites") or []
     if isinstance(prerequisites_raw, str):
         prerequisites_raw = [p for p in prerequisites_raw.split(",") if p]
@@ -63,17 +137,13 @@ def _parse_package(raw: Any, index: int) -> DesiredPackage:
                 f"prerequisite {prerequisite!r} of package {package_id} is not a package ID"
             )
     role = raw.get("KeyAccessRoleArn")
-    version = raw.get("PackageVersion")
-    alias = raw.get("Alias")
-    return DesiredPackage(
-        package_id=package_id,
+    return replace(
+        package,
         prerequisites=prerequisites,
         key_store_access_enabled=parse_bool(
             raw.get("KeyStoreAccessEnabled"), f"KeyStoreAccessEnabled of package {package_id}"
         ),
         key_access_role_arn=str(role) if role else None,
-        package_version=str(version) if version else None,
-        alias=str(alias) if alias else None,
     )
 
 
@@ -87,11 +157,12 @@ def parse_properties(properties: Mapping[str, Any] | None) -> ResourceSpec:
     packages = tuple(_parse_package(raw, i) for i, raw in enumerate(raw_packages))
     seen: set[str] = set()
     for package in packages:
-        if package.package_id in seen:
+        if package.key in seen:
             raise InvalidProperties(
-                f"package {package.package_id} is listed twice for domain {domain_name}"
+                f"package {package.package_name or package.package_id} is listed twice for "
+                f"domain {domain_name}"
             )
-        seen.add(package.package_id)
+        seen.add(package.key)
     return ResourceSpec(
         domain_name=domain_name,
         packages=packages,

@@ -7,7 +7,7 @@ error types first, the service's messages trimmed to share what room is left.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .outcome import PackageFailure, Pending
 
@@ -131,4 +131,70 @@ def plugin_name_refused(where: str, engine_version: str, other_id: str, other_ve
         [],
         f". Dissociate and delete {other_id} first (the domain then runs without the plugin "
         "until it is associated again), or give the Package another package_name",
+    )
+
+
+def _fit_name(build: Callable[[str], str], name: str) -> str:
+    """`build(name)`, the name trimmed (it may be 256 characters long) so that the whole reason,
+    with what to do at its end, fits."""
+    text = build(name)
+    if len(text) <= MAX_REASON:
+        return text
+    keep = max(len(name) - (len(text) - MAX_REASON) - 1, 8)
+    return build(name[:keep] + "…")[:MAX_REASON]
+
+
+def _owned(name: str, owner: str | None) -> str:
+    return f"{name} (owner {owner})" if owner else name
+
+
+def name_not_found(where: str, name: str, owner: str | None) -> str:
+    """A package declared by name that DescribePackages does not know (`where`: "domain d")."""
+    return _fit_name(
+        lambda n: (
+            f"{where}: no package named {_owned(n, owner)} in this account and Region. "
+            "Check the name and owner (DescribePackages), or create the package first"
+        ),
+        name,
+    )
+
+
+def _listed(values: Sequence[str], most: int = 6) -> str:
+    shown = ", ".join(values[:most])
+    return shown if len(values) <= most else f"{shown} and {len(values) - most} more"
+
+
+def name_not_for_version(
+    where: str, name: str, engine_version: str, versions: Sequence[str]
+) -> str:
+    """The name has packages, none for the domain's engine version: name the versions it has
+    (as many as fit)."""
+
+    def build(most: int) -> str:
+        return _fit_name(
+            lambda n: (
+                f"{where} runs {engine_version}: package {n} has none for it, only for "
+                f"{_listed(versions, most)}. Create one for {engine_version} (custom plugin), or "
+                "upgrade the domain to one of those"
+            ),
+            name,
+        )
+
+    for most in range(len(versions), 1, -1):
+        text = build(most)
+        if text.endswith("of those"):
+            return text
+    return build(1)
+
+
+def name_ambiguous(where: str, name: str, engine_version: str, package_ids: Sequence[str]) -> str:
+    """Several packages fit the name on this domain: name them."""
+    return _fit_name(
+        lambda n: (
+            f"{where}: package name {n} matches {len(package_ids)} packages for "
+            f"{engine_version}: {_listed(package_ids)}. Give the owner (PackageOwner), or "
+            "reference "
+            "the package by its ID"
+        ),
+        name,
     )

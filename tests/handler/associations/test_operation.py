@@ -65,6 +65,10 @@ class FakeService:
     progress: ChangeProgress | None = None
     #: Dissociations that never end (an index still uses the plugin).
     stuck: set[str] = field(default_factory=set)
+    #: EngineVersion DescribeDomain reports.
+    engine_version: str = "OpenSearch_2.17"
+    #: The packages DescribePackages knows by name (PackageName, PackageOwner, EngineVersion).
+    catalogue: list[PackageAvailability] = field(default_factory=list)
 
     def _check_domain(self, domain_name: str) -> None:
         assert domain_name == self.domain, f"called for domain {domain_name}, not {self.domain}"
@@ -103,6 +107,7 @@ class FakeService:
                     package_version="v1",
                     reference_path=f"analyzers/{pid}",
                     package_type=self.types.get(pid, "TXT-DICTIONARY"),
+                    package_name=self._name_of(pid),
                     error=self.fail.get(pid)
                     if status is S.ASSOCIATION_FAILED
                     else self.fail_dissociation.get(pid),
@@ -118,7 +123,16 @@ class FakeService:
         return DomainState(
             processing=self.clock.t < self.processing_until,
             processing_status=self.processing_status,
+            engine_version=self.engine_version,
         )
+
+    def _name_of(self, package_id: str) -> str:
+        return next((p.name for p in self.catalogue if p.package_id == package_id), package_id)
+
+    def packages_named(self, name: str) -> dict[str, PackageAvailability]:
+        self.calls.append(("packages_named", (name,)))
+        self._raise_scripted("packages_named")
+        return {p.package_id: p for p in self.catalogue if p.name == name}
 
     def change_progress(self, domain_name: str) -> ChangeProgress | None:
         self._check_domain(domain_name)

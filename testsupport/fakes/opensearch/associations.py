@@ -141,6 +141,23 @@ class AssociationsMixin(DomainsMixin):
                         f"Prerequisite package {prerequisite} of package {package_id} is neither "
                         f"associated with domain {domain.name} nor part of this request",
                     )
+        # Field (hashicorp/terraform-provider-aws#39363): a package whose name another package on
+        # the domain has is refused ("a package with the same name is already installed").
+        for package_id, package in packages.items():
+            for other_id, other in domain.associations.items():
+                other_package = self._packages.get(other_id)
+                if (
+                    other_id != package_id
+                    and other_id not in packages
+                    and other.pending != "dissociate"
+                    and other_package is not None
+                    and other_package.name == package.name
+                ):
+                    raise ApiError(
+                        "ValidationException",
+                        f"A package with the same name ({package.name}) is already associated "
+                        f"with domain {domain.name}: {other_id}",
+                    )
         self._require_idle(domain, now)
         # Observed (reference): re-associating an ACTIVE package that would not change is
         # "ConflictException: Package is already in desired state". A new package version, other

@@ -52,6 +52,7 @@ class FakeOpenSearch(ProtocolMixin, ChangeProgressMixin, UpgradesMixin):
         association_quota_error: str = "ValidationException",
         plugin_name_per_engine_version: bool = True,
         settle_seconds: float = 0.5,
+        optional_plugins_on_upgrade: str = "move",
     ) -> None:
         super().__init__()
         self.association_seconds = association_seconds
@@ -100,6 +101,12 @@ class FakeOpenSearch(ProtocolMixin, ChangeProgressMixin, UpgradesMixin):
         self.settle_seconds = settle_seconds
         """After a domain change ends, how long `Processing` is false while
         DomainProcessingStatus still reports the change and package changes are refused."""
+        _choose("optional_plugins_on_upgrade", optional_plugins_on_upgrade, ("move", "keep"))
+        self.optional_plugins_on_upgrade = optional_plugins_on_upgrade
+        """What an engine upgrade does with AWS's optional plugins (G… ZIP-PLUGINs): "move" them
+        to the package of the same name for the new version, as the field saw
+        (hashicorp/terraform-provider-aws#39363), or "keep" the old version's package
+        associated (the guide does not say)."""
         self._clock = clock
         self._epoch_offset = time.time() - clock()
         self._lock = threading.RLock()

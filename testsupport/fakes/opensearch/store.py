@@ -36,6 +36,7 @@ class OpenSearchStore(FakeServer):
     association_quota_error: str
     plugin_name_per_engine_version: bool
     settle_seconds: float
+    optional_plugins_on_upgrade: str
     _clock: Callable[[], float]
     _epoch_offset: float
     _lock: threading.RLock

@@ -6,6 +6,13 @@ blue/green moves the domain to those packages, and without one the upgrade fails
 domain's associations name the new packages' IDs (reference: the swap Terraform drifts on).
 UpgradeDomain is CloudFormation's Domain resource's call, not the handler's: tests start an
 upgrade with `upgrade_domain`, as that resource's update would.
+
+AWS's optional plugins (guide, "Plugins by engine version", optional plugins: compatible with one
+engine version and associable only with domains of that version) are G… packages owned by AWS,
+one per version under one name. The guide says nothing of them during an upgrade; the field
+(hashicorp/terraform-provider-aws#39363, 2.13 to 2.15) saw every associated package upgraded
+with the domain, under new IDs. `optional_plugins_on_upgrade="move"` does that (the default,
+observed); "keep" leaves the old version's package associated, the alternative.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ class UpgradesMixin(AssociationsMixin, PackageImportsMixin):
                 package = self._packages.get(package_id)
                 if package is None or package.package_type != "ZIP-PLUGIN":
                     continue
+                if package.aws_owned and self.optional_plugins_on_upgrade == "keep":
+                    continue
                 successor = next(
                     (
                         p
@@ -43,6 +52,7 @@ class UpgradesMixin(AssociationsMixin, PackageImportsMixin):
                         if p.name == package.name
                         and p.package_type == "ZIP-PLUGIN"
                         and p.engine_version == engine_version
+                        and p.owner_name == package.owner_name
                         and p.version
                     ),
                     None,
