@@ -27,6 +27,7 @@ from opensearch_packages.associations.keys import (
     package_label,
 )
 from opensearch_packages.associations.properties import package_property
+from opensearch_packages.associations.upgrades import warn_if_replaced_on_version_change
 from opensearch_packages.associations.validation import check_domain, normalise_packages
 from opensearch_packages.core.errors import Subject
 from opensearch_packages.core.ipackage import IPackage, IPackageByName
@@ -128,6 +129,7 @@ class DomainPackages(Construct):
         if domain is not None:
             depend_on_domain(self._resource, domain)
             domain_waits_for_packages(domain, normalised, self)
+            warn_if_replaced_on_version_change(self, domain)
 
     @property
     def domain_name(self) -> str:
