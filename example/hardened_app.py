@@ -84,6 +84,7 @@ class ExampleStack(Stack):
             "Domain",
             domain_name=domain_name,
             version=opensearch.EngineVersion.OPENSEARCH_2_19,
+            enable_version_upgrade=True,  # a new `version` upgrades in place, never replaces
             capacity=opensearch.CapacityConfig(
                 data_nodes=1,
                 data_node_instance_type="t3.small.search",

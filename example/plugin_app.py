@@ -55,6 +55,7 @@ class PluginStack(Stack):
             self,
             "Domain",
             version=ENGINE,
+            enable_version_upgrade=True,  # a new `version` upgrades in place, never replaces
             capacity=opensearch.CapacityConfig(
                 data_nodes=1,
                 data_node_instance_type="r6g.large.search",

@@ -5,6 +5,8 @@ in the repository or in S3, and keeps it up to date: new content, new package ve
 A ``PackageConfiguration`` describes what a plugin package needs (licence, configuration).
 ``Package.from_package_id`` references a package made elsewhere (an ``IPackage``, as is a
 ``Package``): the stack associates it but never updates or deletes it.
+``Package.from_package_name`` references one by name (AWS's optional plugins, one package per
+engine version): ``DomainPackages`` resolves its ID against the domain's engine version.
 
 ``DomainPackages`` associates a list of packages with a domain in one batch, waits until every
 package is ACTIVE (on the latest version of a ``Package``), applies changes on stack updates and

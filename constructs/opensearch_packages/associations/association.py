@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from aws_cdk import aws_iam as iam
 
 from opensearch_packages.associations.keys import PackageRef, package_key, package_label
-from opensearch_packages.core.ipackage import IPackage
+from opensearch_packages.core.ipackage import IPackage, IPackageByName
 from opensearch_packages.core.naming import check_package_id
 
 
@@ -39,8 +39,11 @@ class PackageAssociation:
     :param package: The package: its ID, ``F…`` (custom package), ``G…`` (AWS-provided
         package) or ``pkg-…``, as ``aws opensearch describe-packages`` shows it; a ``Package``
         construct, whose new versions the domain then applies; or a package referenced with
-        ``Package.from_package_id``, which the stack never updates or deletes.
-    :param prerequisites: Packages this one requires (IDs or ``IPackage`` objects; for a
+        ``Package.from_package_id``, which the stack never updates or deletes; or a package
+        referenced by name with ``Package.from_package_name``, whose ID the handler resolves at
+        deploy time (it may then have no prerequisites).
+    :param prerequisites: Packages this one requires (IDs or ``IPackage`` objects, not packages
+        referenced by name, whose IDs are unknown at synth time; for a
         PACKAGE-CONFIG or PACKAGE-LICENSE package: the plugin it belongs to). They are associated
         in the same call, so list them in the same ``DomainPackages`` unless they are already
         associated. Default: no prerequisites.
@@ -116,8 +119,21 @@ def _check_prerequisites(
             f"{package_label(prerequisites)}; expected a list, e.g. [plugin]"
         )
     checked = tuple(prerequisites)
+    if checked and isinstance(package, IPackageByName):
+        raise ValueError(
+            f"package {label} is referenced by name and cannot have prerequisites: its entry "
+            "carries a name, not an ID, and prerequisites of packages by name are not supported; "
+            "reference it with Package.from_package_id to give it prerequisites"
+        )
     seen: set[str] = set()
     for prerequisite in checked:
+        if isinstance(prerequisite, IPackageByName):
+            raise ValueError(
+                f"prerequisite {package_label(prerequisite)} of package {label} is referenced "
+                "by name: prerequisites are package IDs, and the ID of a package by name is "
+                "known only at deploy time, per domain; reference the prerequisite with "
+                "Package.from_package_id (or a Package)"
+            )
         if not isinstance(prerequisite, IPackage):
             check_package_id(prerequisite, f"prerequisite of package {label}")
         key = package_key(prerequisite)

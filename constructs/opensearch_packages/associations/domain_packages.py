@@ -20,11 +20,17 @@ from opensearch_packages.associations.dependencies import (
     depend_on_domain,
     domain_waits_for_packages,
 )
-from opensearch_packages.associations.keys import attribute_key, package_key, package_label
+from opensearch_packages.associations.keys import (
+    attribute_key,
+    package_id_of,
+    package_key,
+    package_label,
+)
 from opensearch_packages.associations.properties import package_property
+from opensearch_packages.associations.upgrades import warn_if_replaced_on_version_change
 from opensearch_packages.associations.validation import check_domain, normalise_packages
 from opensearch_packages.core.errors import Subject
-from opensearch_packages.core.ipackage import IPackage
+from opensearch_packages.core.ipackage import IPackage, IPackageByName
 from opensearch_packages.core.provider import Provider
 from opensearch_packages.core.values import check_removal_policy, check_timeout
 
@@ -123,6 +129,7 @@ class DomainPackages(Construct):
         if domain is not None:
             depend_on_domain(self._resource, domain)
             domain_waits_for_packages(domain, normalised, self)
+            warn_if_replaced_on_version_change(self, domain)
 
     @property
     def domain_name(self) -> str:
@@ -161,6 +168,20 @@ class DomainPackages(Construct):
         :raises ValueError: if ``package`` is not one of them.
         """
         return self._resource.get_att_string(f"PackageVersion.{self._attribute_key(package)}")
+
+    def package_id(self, package: str | IPackage) -> str:
+        """The ID of the package the domain runs: for a package referenced by name
+        (``Package.from_package_name``) the ID the handler resolved against the domain's engine
+        version (a token, the ``PackageID.<alias>`` attribute, new after an engine upgrade);
+        for any other package its own ID (a string, or the ``Package``'s token).
+
+        :param package: One of the package IDs or ``IPackage`` objects given to this construct.
+        :raises ValueError: if ``package`` is not one of them.
+        """
+        key = self._attribute_key(package)
+        if isinstance(package, IPackageByName):
+            return self._resource.get_att_string(f"PackageID.{key}")
+        return package_id_of(package)
 
     def _attribute_key(self, package: str | IPackage) -> str:
         """The package's key in the attribute names: its ID, or for an ``IPackage`` whose ID is

@@ -7,7 +7,7 @@ from typing import Any
 
 from opensearch_packages.associations.association import PackageAssociation
 from opensearch_packages.associations.keys import package_id_of
-from opensearch_packages.core.ipackage import alias_of
+from opensearch_packages.core.ipackage import IPackageByName, alias_of
 from opensearch_packages.core.values import is_literal
 
 
@@ -16,11 +16,20 @@ def package_property(association: PackageAssociation) -> dict[str, Any]:
 
     A ``Package`` also contributes its version, so that a new version changes the property and
     CloudFormation sends an Update; a package referenced by ID has none. A package whose ID is a
-    token contributes its alias, which the handler keys the attributes by.
+    token contributes its alias, which the handler keys the attributes by. A package by name
+    (``Package.from_package_name``) has no ID: its entry is ``PackageName``, ``PackageOwner``
+    when given, and its alias; the handler resolves the ID against the domain's engine version.
     """
     ref = association.package
-    entry: dict[str, Any] = {"PackageID": package_id_of(ref)}
-    if not isinstance(ref, str):
+    entry: dict[str, Any]
+    if isinstance(ref, IPackageByName):
+        entry = {"PackageName": ref.lookup.name}
+        if ref.lookup.owner is not None:
+            entry["PackageOwner"] = ref.lookup.owner
+        entry["Alias"] = alias_of(ref)
+    else:
+        entry = {"PackageID": package_id_of(ref)}
+    if not isinstance(ref, str | IPackageByName):
         if ref.package_version is not None:
             entry["PackageVersion"] = ref.package_version
         if not is_literal(ref.package_id):

@@ -9,6 +9,7 @@ must wait for), so that the associations kind never imports the packages kind.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from constructs import IConstruct, Node
@@ -59,6 +60,32 @@ class IPackage(Protocol):
         """What a domain of the same stack that runs the package must depend on, or ``None``:
         a ZIP-PLUGIN ``Package``'s custom resource, since the package for a new engine version
         must exist before the domain upgrades to it (README, "Engine upgrades")."""
+        ...
+
+
+@dataclass(frozen=True)
+class NameLookup:
+    """How the handler finds a package whose ID no one knows at synth time: by its name and
+    owner, against the domain's engine version and Region, when it runs.
+
+    :param name: The package's name, e.g. ``analysis-sudachi`` (may be a token).
+    :param owner: ``"AWS"`` for AWS's optional plugins, an account ID, or None (any owner; the
+        handler then wants exactly one package of that name).
+    """
+
+    name: str
+    owner: str | None
+
+
+@runtime_checkable
+class IPackageByName(IPackage, Protocol):
+    """An ``IPackage`` known only by name (``Package.from_package_name``): its ID differs per
+    engine version and Region and is resolved at deploy time, so ``DomainPackages`` sends the
+    name instead of an ID. Its ``package_id`` is a token that fails the synth if used."""
+
+    @property
+    def lookup(self) -> NameLookup:
+        """The name and owner the handler looks the package up by."""
         ...
 
 

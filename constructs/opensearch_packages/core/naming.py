@@ -20,6 +20,9 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9\-]+$")
 DOMAIN_NAME_LENGTHS = (3, 28)
 #: ``PackageName`` (botocore's model): 3 to 256 characters.
 PACKAGE_NAME_LENGTHS = (3, 256)
+#: ``PackageOwner`` as a package-by-name lookup takes it: ``AWS`` (AWS's optional plugins) or
+#: the 12-digit ID of the account that owns the package.
+PACKAGE_OWNER_PATTERN = re.compile(r"^(AWS|[0-9]{12})$")
 
 
 def check_package_id(value: object, what: str = "package ID") -> str:
@@ -46,6 +49,25 @@ def check_domain_name(value: object) -> str:
 def check_package_name(value: object) -> str:
     """Return ``value`` if it is a valid package name (or a token), else raise."""
     return _check_name(value, "package_name", "package name", "my-synonyms", PACKAGE_NAME_LENGTHS)
+
+
+def check_package_owner(value: object) -> str | None:
+    """Return ``value`` if it is None, ``"AWS"``, a 12-digit account ID (or a token), else
+    raise."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(
+            f"owner {value!r} is a {type(value).__name__}; expected 'AWS', a 12-digit account "
+            "ID such as '123456789012', or None"
+        )
+    if is_literal(value) and not PACKAGE_OWNER_PATTERN.match(value):
+        raise ValueError(
+            f"owner {value!r} is not a package owner: use 'AWS' (AWS's optional plugins, in "
+            "capitals), the 12-digit ID of the account that owns the package, or None "
+            "(any owner; exactly one package of that name must then exist)"
+        )
+    return value
 
 
 def _check_name(

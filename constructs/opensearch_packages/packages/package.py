@@ -25,7 +25,11 @@ from opensearch_packages.packages.base import PackageBase
 from opensearch_packages.packages.checks.dictionary import DictionaryFormat
 from opensearch_packages.packages.configuration import PackageConfiguration
 from opensearch_packages.packages.naming import derive_package_name
-from opensearch_packages.packages.reference import reference_by_attributes, reference_by_id
+from opensearch_packages.packages.reference import (
+    reference_by_attributes,
+    reference_by_id,
+    reference_by_name,
+)
 from opensearch_packages.packages.source import place_source
 from opensearch_packages.packages.validation import check_arguments
 
@@ -145,6 +149,7 @@ class Package(PackageBase, ReportedAttributes):
 
     from_package_id = classmethod(reference_by_id)
     from_package_attributes = classmethod(reference_by_attributes)
+    from_package_name = classmethod(reference_by_name)
 
     @property
     def package_id(self) -> str:

@@ -1,17 +1,23 @@
-"""A package made elsewhere, referenced by its ID: ``Package.from_package_id`` and
-``Package.from_package_attributes`` (defined here, as ``reference_by_id`` and
-``reference_by_attributes``) return one."""
+"""A package made elsewhere, referenced by its ID (``Package.from_package_id`` and
+``Package.from_package_attributes``) or by its name (``Package.from_package_name``), defined
+here as ``reference_by_id``, ``reference_by_attributes`` and ``reference_by_name``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import jsii
+from aws_cdk import IResolveContext, IStringProducer, Lazy
 from constructs import Construct
 
 from opensearch_packages.core.api import PackageType
 from opensearch_packages.core.errors import Subject
-from opensearch_packages.core.ipackage import IPackage
-from opensearch_packages.core.naming import check_package_id, check_package_name
+from opensearch_packages.core.ipackage import IPackage, NameLookup
+from opensearch_packages.core.naming import (
+    check_package_id,
+    check_package_name,
+    check_package_owner,
+)
 from opensearch_packages.core.values import check_package_type
 from opensearch_packages.packages.base import PackageBase
 
@@ -77,3 +83,80 @@ def reference_by_attributes(
     given; for reference only, nothing is looked up). Default: both unknown (``None``).
     (``Package.from_package_attributes``.)"""
     return ReferencedPackage(scope, id, package_id, package_name, package_type)
+
+
+class NamedPackage(PackageBase):
+    """An existing package known by name, not ID: one of AWS's optional plugins (one package per
+    engine version and Region, so no ID is known at synth time) or a package of the user's made
+    elsewhere. ``DomainPackages`` sends its name and owner; the handler resolves the ID against
+    the domain's engine version when it runs. Like a reference by ID, it creates no resource and
+    no permission, and the stack never updates or deletes the package.
+
+    :param scope: The construct's scope.
+    :param id: The construct's ID.
+    :param name: The package's name (checked unless a token).
+    :param owner: ``"AWS"``, a 12-digit account ID, or None (checked unless a token).
+    """
+
+    def __init__(self, scope: Construct, id: str, name: str, owner: str | None) -> None:
+        check_package_name(name)
+        check_package_owner(owner)
+        super().__init__(scope, id)
+        self._lookup = NameLookup(name=name, owner=owner)
+        # Uncached: a cached Lazy reaches the producer without its context through jsii.
+        unknown = _ResolvedPerDomain(Subject("Package", self.node.path))
+        self._package_id = Lazy.uncached_string(unknown)
+
+    @property
+    def lookup(self) -> NameLookup:
+        """The name and owner the handler looks the package up by."""
+        return self._lookup
+
+    @property
+    def package_id(self) -> str:
+        """A token that fails the synth if it reaches the template: the ID depends on the
+        domain's engine version, so read ``DomainPackages.package_id(package)`` instead."""
+        return self._package_id
+
+    @property
+    def package_name(self) -> str:
+        """The package's name, as given."""
+        return self._lookup.name
+
+    @property
+    def package_owner(self) -> str | None:
+        """``"AWS"``, the account ID given, or None."""
+        return self._lookup.owner
+
+    @property
+    def package_type(self) -> PackageType | None:
+        """None: not given, and nothing is looked up at synth time."""
+        return None
+
+
+@jsii.implements(IStringProducer)
+class _ResolvedPerDomain:
+    """A ``NamedPackage``'s ``package_id``: no value to give, one per domain at deploy time."""
+
+    def __init__(self, subject: Subject) -> None:
+        self._subject = subject
+
+    def produce(self, context: IResolveContext) -> str | None:
+        raise self._subject.invalid(
+            "a package referenced by name has no ID at synth time (it is resolved per domain, "
+            "against the domain's engine version, at deploy time); read "
+            "DomainPackages.package_id(package) for the ID a domain runs"
+        )
+
+
+def reference_by_name(
+    _cls: Any, scope: Construct, id: str, package_name: str, *, owner: str | None = None
+) -> IPackage:
+    """Reference an existing package by its name (checked unless a token): one of AWS's
+    optional plugins (``owner="AWS"``, e.g. ``analysis-sudachi``, ``analysis-nori``), or a
+    package made by another stack or by hand (``owner`` its account ID, or None). Its ID is
+    resolved when ``DomainPackages`` runs, against the domain's engine version and Region, so
+    the same code works in every Region and across engine upgrades. The stack never updates or
+    deletes it: no resource, no package-management permission. It may not be a prerequisite
+    (prerequisites are IDs). (``Package.from_package_name``.)"""
+    return NamedPackage(scope, id, package_name, owner)
