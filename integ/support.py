@@ -105,6 +105,7 @@ class SearchDomain(Construct):
             "Domain",
             domain_name=domain_name,
             version=ENGINE,
+            enable_version_upgrade=True,  # an engine change upgrades in place, never replaces
             capacity=opensearch.CapacityConfig(
                 data_nodes=1,
                 data_node_instance_type=INSTANCE_TYPE,
