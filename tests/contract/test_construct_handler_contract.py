@@ -176,6 +176,8 @@ def template() -> dict[str, Any]:
             ),
             "F111111111",
             PackageAssociation("G123456789", key_store_access_enabled=False),
+            Package.from_package_name(stack, "Sudachi", "analysis-sudachi", owner="AWS"),
+            Package.from_package_name(stack, "Stopwords", "shop-stopwords"),
         ],
         timeout=Duration.minutes(45),
     )
@@ -211,7 +213,8 @@ def test_domain_packages_properties_come_out_as_the_intended_association_request
     role_logical, _ = resource_of(template, "AWS::IAM::Role", "KeyAccess")
     assert spec.domain_name == "my-domain"
     assert spec.timeout_seconds == 2700
-    package_list = [association_request(p) for p in spec.packages]
+    # Packages by name are resolved to an ID at run time; the request is then the same shape.
+    package_list = [association_request(p) for p in spec.packages if p.package_id]
     assert_valid("AssociatePackages", {"DomainName": spec.domain_name, "PackageList": package_list})
     entries = {entry["PackageID"]: entry for entry in package_list}
     assert entries[licence_id] == {
@@ -234,6 +237,11 @@ def test_domain_packages_properties_come_out_as_the_intended_association_request
     assert all(p.package_version == VERSION and p.alias for p in managed.values())
     unmanaged = [p for p in spec.packages if p.package_id in ("F111111111", "G123456789")]
     assert all(p.package_version is None and p.alias is None for p in unmanaged)
+    named = {p.package_name: p for p in spec.packages if p.package_name}
+    assert set(named) == {"analysis-sudachi", "shop-stopwords"}
+    assert named["analysis-sudachi"].package_owner == "AWS"
+    assert named["shop-stopwords"].package_owner is None
+    assert all(p.alias and not p.package_id for p in named.values())
 
 
 def test_package_properties_come_out_as_the_intended_create_request(
@@ -310,6 +318,12 @@ def test_the_wire_tests_hand_written_properties_parse_as_the_synthesised_ones(
             options["PackageVersion"] = desired.package_version
         if desired.alias:
             options["Alias"] = desired.alias
+        if desired.package_name:  # an entry by name (its ID is resolved at run time)
+            named = {"PackageName": desired.package_name, **options}
+            if desired.package_owner:
+                named["PackageOwner"] = desired.package_owner
+            entries.append(named)
+            continue
         entries.append(package(desired.package_id, **options))
     by_hand = props("my-domain", *entries, timeout=2700)
     assert parse_properties(as_cloudformation_delivers(by_hand)) == synthesised
