@@ -75,6 +75,9 @@ class DomainStatus:
     """``Processing`` or ``UpgradeProcessing``."""
     processing_status: str = ""
     """``DomainProcessingStatus``; "" when not sent."""
+    engine_version: str = ""
+    """``EngineVersion`` ("OpenSearch_2.19"); "" when not sent. For the view only: a plugin's
+    package is built for one engine version (an optional plugin's name has one ID per version)."""
 
     @property
     def ready(self) -> bool:
@@ -92,6 +95,7 @@ def domain_from_api(status: Mapping[str, Any]) -> DomainStatus:
     return DomainStatus(
         processing=bool(status.get("Processing")) or bool(status.get("UpgradeProcessing")),
         processing_status=str(status.get("DomainProcessingStatus") or ""),
+        engine_version=str(status.get("EngineVersion") or ""),
     )
 
 

@@ -38,11 +38,13 @@ def _duration(seconds: float) -> str:
 
 
 def _domain_line(state: DomainState) -> str:
-    """The domain as the handler reads it: Processing, and DomainProcessingStatus when sent."""
+    """The domain as the handler reads it: its EngineVersion when sent (what its plugins'
+    packages are built for), Processing, and DomainProcessingStatus when sent."""
     words = ["Processing" if state.status.processing else "not Processing"]
     if state.status.processing_status:
         words.append(f"DomainProcessingStatus {state.status.processing_status}")
-    return f"Domain {state.domain}: {', '.join(words)}"
+    engine = f" ({state.status.engine_version})" if state.status.engine_version else ""
+    return f"Domain {state.domain}{engine}: {', '.join(words)}"
 
 
 def _change_lines(state: DomainState) -> list[str]:

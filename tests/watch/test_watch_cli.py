@@ -101,13 +101,16 @@ def test_watches_a_plugin_deploy_stage_by_stage_until_the_domain_settles(
     assert changes[-1].endswith(": COMPLETED, ConfigChangeStatus Completed")
     assert progress[-1] == "  [########################] 8/8 stages"
     assert lines[0] == (
-        f"Domain {DOMAIN}: Processing, DomainProcessingStatus Modifying  (watching 0m00s)"
+        f"Domain {DOMAIN} (OpenSearch_2.17): Processing, DomainProcessingStatus Modifying  "
+        "(watching 0m00s)"
     )
     assert (
-        f"Domain {DOMAIN}: not Processing, DomainProcessingStatus Modifying  (watching 0m16s)"
+        f"Domain {DOMAIN} (OpenSearch_2.17): not Processing, DomainProcessingStatus Modifying  "
+        "(watching 0m16s)"
     ) in lines
     assert (
-        f"Domain {DOMAIN}: not Processing, DomainProcessingStatus Active  (watching 0m20s)"
+        f"Domain {DOMAIN} (OpenSearch_2.17): not Processing, DomainProcessingStatus Active  "
+        "(watching 0m20s)"
     ) in lines
     assert any(
         line.split() == [PLUGIN, "icu-plugin", "ZIP-PLUGIN", "ASSOCIATING", "v1"] for line in lines
@@ -193,7 +196,8 @@ def test_an_isolated_domain_stops_the_watch(fake: FakeOpenSearch, clock: SimCloc
 
     assert code == 1
     assert out.splitlines()[0] == (
-        f"Domain {DOMAIN}: Processing, DomainProcessingStatus Isolated  (watching 0m00s)"
+        f"Domain {DOMAIN} (OpenSearch_2.17): Processing, DomainProcessingStatus Isolated  "
+        "(watching 0m00s)"
     )
     assert out.splitlines()[-1].startswith(
         f"Stopped: domain {DOMAIN} is Isolated: the service has isolated the domain"
@@ -244,6 +248,36 @@ def test_once_prints_one_view_of_a_running_deploy(fake: FakeOpenSearch, clock: S
     assert clock.sleeps == []
     assert "0/8 stages  Validation" in out
     assert "settled" not in out
+
+
+@pytest.mark.usefixtures("env")
+@pytest.mark.parametrize("optional_plugins_on_upgrade", ["move", "keep"])
+def test_an_engine_upgrade_shows_the_engine_version_and_each_optional_plugins_name(
+    fake: FakeOpenSearch, clock: SimClock, optional_plugins_on_upgrade: str
+) -> None:
+    """AWS's optional plugin analysis-sudachi has one ID per engine version: the view names it
+    next to whichever ID the domain holds, under the domain's EngineVersion."""
+    fake.optional_plugins_on_upgrade = optional_plugins_on_upgrade
+    fake.add_package(
+        "G1001", "ZIP-PLUGIN", name="analysis-sudachi", engine_version="OpenSearch_2.17"
+    )
+    fake.add_package(
+        "G1002", "ZIP-PLUGIN", name="analysis-sudachi", engine_version="OpenSearch_2.19"
+    )
+    fake.preassociate(DOMAIN, "G1001")
+    fake.upgrade_domain(DOMAIN, "OpenSearch_2.19", seconds=900)
+
+    code, out, err = run(clock, "--once")
+
+    held = "G1002" if optional_plugins_on_upgrade == "move" else "G1001"
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"Domain {DOMAIN} (OpenSearch_2.19): Processing, DomainProcessingStatus "
+        "UpgradingEngineVersion  (watching 0m00s)",
+        "Change: none reported",
+        "PACKAGE  NAME              TYPE        STATUS  VERSION",
+        f"{held}    analysis-sudachi  ZIP-PLUGIN  ACTIVE  v1",
+    ]
 
 
 @pytest.mark.usefixtures("env")

@@ -22,7 +22,9 @@ SYNONYMS = PackageState("F222222222", "synonyms", "TXT-DICTIONARY", "ACTIVE", "v
 CHANGE = ChangeState(
     "c0ffee00-0000-4000-8000-000000000001", "PROCESSING", 3, 8, "Traffic routing", "ApplyingChanges"
 )
-BUSY = DomainStatus(processing=True, processing_status="Modifying")
+BUSY = DomainStatus(
+    processing=True, processing_status="Modifying", engine_version="OpenSearch_2.19"
+)
 READY = DomainStatus(processing=False, processing_status="Active")
 
 
@@ -88,6 +90,9 @@ def test_change_from_api_reads_config_status_and_validation_failures() -> None:
 
 def test_domain_from_api_reads_processing_and_the_processing_status() -> None:
     assert domain_from_api({"Processing": False}) == DomainStatus(False, "")
+    assert domain_from_api({"Processing": False, "EngineVersion": "OpenSearch_2.19"}) == (
+        DomainStatus(False, "", "OpenSearch_2.19")
+    )
     assert domain_from_api({"UpgradeProcessing": True, "DomainProcessingStatus": "Active"}) == (
         DomainStatus(True, "Active")
     )
@@ -115,13 +120,32 @@ def test_change_from_api_of_a_finished_or_absent_change() -> None:
 def test_render_shows_the_change_and_a_table_of_packages() -> None:
     lines = render(state(PLUGIN, SYNONYMS), elapsed=125)
     assert lines == [
-        "Domain search-domain: Processing, DomainProcessingStatus Modifying  (watching 2m05s)",
+        "Domain search-domain (OpenSearch_2.19): Processing, DomainProcessingStatus Modifying  "
+        "(watching 2m05s)",
         "Change c0ffee00-0000-4000-8000-000000000001: PROCESSING, ConfigChangeStatus "
         "ApplyingChanges",
         "  [#########---------------] 3/8 stages  Traffic routing",
         "PACKAGE     NAME        TYPE            STATUS       VERSION",
         "F111111111  icu-plugin  ZIP-PLUGIN      ASSOCIATING  v2",
         "F222222222  synonyms    TXT-DICTIONARY  ACTIVE       v1",
+    ]
+
+
+def test_render_names_each_package_of_an_engine_upgrade() -> None:
+    """An upgrade that left an optional plugin's old package on the domain: one name, two IDs,
+    the domain's engine version saying which one is built for it."""
+    upgrading = DomainStatus(True, "UpgradingEngineVersion", "OpenSearch_2.19")
+    packages = (
+        PackageState("G1001", "analysis-sudachi", "ZIP-PLUGIN", "DISSOCIATING", "v1"),
+        PackageState("G1002", "analysis-sudachi", "ZIP-PLUGIN", "ASSOCIATING", "v1"),
+    )
+    assert render(DomainState("search-domain", upgrading, packages, None)) == [
+        "Domain search-domain (OpenSearch_2.19): Processing, DomainProcessingStatus "
+        "UpgradingEngineVersion",
+        "Change: none reported",
+        "PACKAGE  NAME              TYPE        STATUS        VERSION",
+        "G1001    analysis-sudachi  ZIP-PLUGIN  DISSOCIATING  v1",
+        "G1002    analysis-sudachi  ZIP-PLUGIN  ASSOCIATING   v1",
     ]
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_opensearchservice as opensearch
 
+from opensearch_packages import DomainPackages, Package
 from tests.wire.conftest import SimulatedEnv
 from testsupport.fakes.opensearch import FakeOpenSearch
 from testsupport.wire.harness import Stack, props
@@ -143,6 +146,91 @@ def test_an_upgrade_outside_the_stack_ends_with_exactly_the_new_versions_package
     succeeded(stack.delete())
     assert statuses(fake) == {nori: "ACTIVE"}
     assert writes(fake) == [("DissociatePackages", ["G1002"])]
+
+
+def synthesised(engine_version: str) -> tuple[str, dict[str, Any]]:
+    """The Domain's EngineVersion and the DomainPackages' properties of one stack declaring
+    `analysis-sudachi` by name for a domain on `engine_version` (as in the README)."""
+    app = cdk.App(context={"aws:cdk:bundling-stacks": []})
+    stack = cdk.Stack(app, "Search")
+    domain = opensearch.Domain(
+        stack,
+        "Domain",
+        version=opensearch.EngineVersion.open_search(engine_version.removeprefix("OpenSearch_")),
+        enable_version_upgrade=True,
+    )
+    sudachi = Package.from_package_name(stack, "Sudachi", SUDACHI, owner="AWS")
+    DomainPackages(stack, "Packages", domain=domain, packages=[sudachi])
+    resources = app.synth().get_stack_by_name("Search").template["Resources"]
+    [engine] = [
+        r["Properties"]["EngineVersion"]
+        for r in resources.values()
+        if r["Type"] == "AWS::OpenSearchService::Domain"
+    ]
+    [properties] = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "Custom::OpenSearchDomainPackages"
+    ]
+    return engine, properties
+
+
+def test_an_engine_upgrade_leaves_the_domain_packages_properties_unchanged() -> None:
+    """Why an upgrade in one deploy is repaired only by a later Update (next test): the
+    DomainPackages' properties (DomainName a Ref to the domain, the entry by name, the timeout)
+    do not depend on the domain's engine version, so CloudFormation sends the custom resource no
+    Update in the deploy that upgrades the domain."""
+    older_engine, older = synthesised("OpenSearch_2.17")
+    newer_engine, newer = synthesised("OpenSearch_2.19")
+    assert (older_engine, newer_engine) == ("OpenSearch_2.17", "OpenSearch_2.19")
+    assert newer == older
+    entries = [{k: v for k, v in e.items() if k != "Alias"} for e in newer["Packages"]]
+    assert entries == [{"PackageName": SUDACHI, "PackageOwner": "AWS"}]
+
+
+@pytest.mark.parametrize("optional_plugins_on_upgrade", ["move", "keep"])
+def test_an_upgrade_in_a_deploy_ends_right_at_the_next_update_of_the_resource(
+    sim_env: SimulatedEnv, optional_plugins_on_upgrade: str
+) -> None:
+    """The stack's own upgrade, as CloudFormation orders it. Deploy 1 creates the domain on 2.17
+    and the DomainPackages with analysis-sudachi by name. Deploy 2 changes only the domain's
+    version: the Domain's update upgrades it, and the DomainPackages, whose properties do not
+    change (test above), gets no Update; the association is then whatever the service's upgrade
+    left. Deploy 3 changes the DomainPackages (here its timeout): its Update resolves the name to
+    the 2.19 package and ends with it alone."""
+    fake = sim_env.env.opensearch
+    fake.optional_plugins_on_upgrade = optional_plugins_on_upgrade
+    seed_optional_plugins(fake)
+    fake.add_domain(DOMAIN, engine_version="OpenSearch_2.17")
+    stack = Stack(sim_env.env)
+    declared = props(DOMAIN, by_name(PackageOwner="AWS"), timeout=1800)
+    answer = succeeded(stack.create(declared))  # deploy 1
+    assert statuses(fake) == {"G1001": "ACTIVE"}
+    assert answer["Data"]["PackageID.sudachi"] == "G1001"
+
+    # Deploy 2: the Domain's update (EnableVersionUpgrade) runs its blue/green to the end;
+    # the DomainPackages' properties are unchanged, so CloudFormation does not invoke it.
+    fake.upgrade_domain(DOMAIN, "OpenSearch_2.19", seconds=900)
+    sim_env.clock.sleep(1800)
+    if optional_plugins_on_upgrade == "move":
+        assert statuses(fake) == {"G1002": "ACTIVE"}  # the service moved it
+    else:
+        assert statuses(fake) == {"G1001": "ACTIVE"}  # the old version's, until an Update
+
+    # Deploy 3: the next change to the DomainPackages' properties.
+    fake.reset_calls()
+    changed = props(DOMAIN, by_name(PackageOwner="AWS"), timeout=3600)
+    assert changed != declared
+    answer = succeeded(stack.update(changed))
+    assert statuses(fake) == {"G1002": "ACTIVE"}
+    assert answer["Data"]["PackageID.sudachi"] == "G1002"
+    if optional_plugins_on_upgrade == "move":
+        assert writes(fake) == []  # adopted: no call, no second blue/green
+    else:
+        assert writes(fake) == [
+            ("DissociatePackages", ["G1001"]),
+            ("AssociatePackages", [{"PackageID": "G1002"}]),
+        ]
 
 
 def test_a_users_own_package_made_by_another_stack_by_name(sim_env: SimulatedEnv) -> None:
