@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONSTRUCTS = ROOT / "constructs" / "opensearch_packages"
 WATCH = ROOT / "constructs" / "opensearch_packages_watch"
 HANDLER = ROOT / "lambda" / "domain_packages_handler"
-KINDS = ("packages", "associations")
+KINDS = ("packages", "associations", "upgrade_check")
 
 
 def modules(package: Path) -> list[Path]:

@@ -25,11 +25,13 @@ from .core.properties import InvalidProperties
 from .core.responder import Responder
 from .core.waiting import HandOver, OperationFailed, Runtime
 from .packages import kind as packages
+from .upgrade_check import kind as upgrade_check
 
 #: CloudFormation resource type → the kind that serves it.
 KINDS: Mapping[str, Kind] = {
     associations.RESOURCE_TYPE: associations.KIND,
     packages.RESOURCE_TYPE: packages.KIND,
+    upgrade_check.RESOURCE_TYPE: upgrade_check.KIND,
 }
 #: A resource type not in KINDS (e.g. AWS::CloudFormation::CustomResource) means DomainPackages.
 DEFAULT_KIND: Kind = associations.KIND

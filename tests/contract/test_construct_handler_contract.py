@@ -21,12 +21,15 @@ import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_opensearchservice as opensearch
 from botocore.validate import ParamValidator
 from domain_packages_handler.associations.service import association_request
 from domain_packages_handler.associations.spec import ResourceSpec, parse_properties
 from domain_packages_handler.packages.plan import scope_change
 from domain_packages_handler.packages.service import OpenSearchPackageStore
 from domain_packages_handler.packages.spec import PackageSpec, parse_package_properties
+from domain_packages_handler.upgrade_check.kind import RESOURCE_TYPE as CHECK_TYPE
+from domain_packages_handler.upgrade_check.spec import CheckSpec, Plugin, parse_check_properties
 
 from opensearch_packages import DomainPackages, Package, PackageAssociation, PackageConfiguration
 from testsupport.wire.harness import package, package_props, props
@@ -351,3 +354,51 @@ def test_the_wire_tests_hand_written_properties_parse_as_the_synthesised_ones(
         PackageVendingOptions={"VendingEnabled": True},
     )
     assert parse_package_properties(as_cloudformation_delivers(by_hand_plugin)) == plugin
+
+
+def test_the_upgrade_checks_properties_parse_as_the_intended_check() -> None:
+    """A Domain of the stack with its own plugin, a prerequisite plugin and AWS's Sudachi by name:
+    the check the construct adds reads as those three names and the domain's version."""
+    app = cdk.App(context={"aws:cdk:bundling-stacks": []})
+    stack = cdk.Stack(app, "Check", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    domain = opensearch.Domain(
+        stack,
+        "Domain",
+        domain_name="my-domain",
+        version=opensearch.EngineVersion.OPENSEARCH_2_19,
+        enable_version_upgrade=True,
+    )
+    plugins = [
+        Package(
+            stack,
+            id,
+            source=str(REPO / "example" / "synonyms.txt"),
+            package_type="ZIP-PLUGIN",
+            engine_version="OpenSearch_2.19",
+            check_source=False,
+        )
+        for id in ("Plugin", "Prerequisite")
+    ]
+    licence = Package(
+        stack,
+        "Licence",
+        source=str(REPO / "example" / "plugin-license.json"),
+        package_type="PACKAGE-LICENSE",
+    )
+    sudachi = Package.from_package_name(stack, "Sudachi", "analysis-sudachi", owner="AWS")
+    DomainPackages(
+        stack,
+        "SearchPackages",
+        domain=domain,
+        packages=[plugins[0], sudachi, PackageAssociation(licence, prerequisites=[plugins[1]])],
+    )
+    synthesised: dict[str, Any] = app.synth().get_stack_by_name("Check").template
+    _, check = resource_of(synthesised, CHECK_TYPE, "SearchPackagesUpgradeCheck")
+    parsed = parse_check_properties(delivered(Resolver(synthesised["Resources"]), check))
+    names = [p.package_name for p in plugins]
+    assert parsed == CheckSpec(
+        "my-domain",
+        "OpenSearch_2.19",
+        (Plugin(names[0]), Plugin("analysis-sudachi", "AWS"), Plugin(names[1])),
+        300,
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_opensearchservice as opensearch
 from constructs import Construct
@@ -27,6 +27,7 @@ from opensearch_packages.associations.keys import (
     package_label,
 )
 from opensearch_packages.associations.properties import package_property
+from opensearch_packages.associations.upgrade_check import add_upgrade_check
 from opensearch_packages.associations.upgrades import warn_if_replaced_on_version_change
 from opensearch_packages.associations.validation import check_domain, normalise_packages
 from opensearch_packages.core.errors import Subject
@@ -114,6 +115,7 @@ class DomainPackages(Construct):
                 provider.allow_pass_role(package.key_access_role)
         self._function: lambda_.IFunction = provider.function
 
+        self._upgrade_check: CustomResource | None = None
         self._resource = provider.custom_resource(
             self,
             resource_type=RESOURCE_TYPE,
@@ -129,12 +131,20 @@ class DomainPackages(Construct):
         if domain is not None:
             depend_on_domain(self._resource, domain)
             domain_waits_for_packages(domain, normalised, self)
+            self._upgrade_check = add_upgrade_check(self, domain, normalised)
             warn_if_replaced_on_version_change(self, domain)
 
     @property
     def domain_name(self) -> str:
         """The name of the domain the packages are associated with (may be a token)."""
         return self._domain_name
+
+    @property
+    def upgrade_check(self) -> CustomResource | None:
+        """The check that every plugin has a package for the domain's engine version, which
+        the domain waits for (README, "Engine upgrades"); None without a ``Domain`` of this
+        stack or without plugins."""
+        return self._upgrade_check
 
     @property
     def packages(self) -> tuple[PackageAssociation, ...]:

@@ -1,64 +1,18 @@
-"""Packages declared by name: which package a name means on one domain. Pure, no I/O.
-
-AWS's optional plugins (analysis-sudachi, analysis-nori, …) are ZIP-PLUGIN packages owned by AWS,
-one per engine version and Region under the same name with different G… IDs (developer guide,
-"Plugins by engine version", optional plugins: "compatible with a specific OpenSearch version
-and can only be associated with domains with that version"; rebuy-de/aws-nuke#1123 lists them).
-A custom plugin likewise has one package per engine version under one name (guide,
-custom-plugins, upgrading). A package with no EngineVersion (a dictionary, a licence, a
-configuration) fits every domain. So a name means the one package of that name (and owner) whose
-EngineVersion is the domain's, or that has none; anything else is a failure that says what to do.
+"""Packages declared by name: which package each name means on one domain, and the target
+with those IDs filled in. Pure, no I/O. The choice of one name's package is shared with the
+upgrade check: it lives in core/choice.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from ..core import reasons
-from ..core.package_status import PackageAvailability
+from ..core.choice import Unresolved, choose_package
 from .model import DesiredPackage
 from .target import Target
 
-#: Package statuses of a package on its way out: never what a name means.
-_GONE = frozenset({"DELETING", "DELETED"})
-
-
-@dataclass(frozen=True)
-class Unresolved:
-    """A name that does not mean exactly one package on this domain; `reason` fits 256."""
-
-    reason: str
-
-
-def choose_package(
-    name: str,
-    owner: str | None,
-    engine_version: str,
-    candidates: Iterable[PackageAvailability],
-    where: str,
-) -> str | Unresolved:
-    """The ID of the one package called `name` (owned by `owner`, when given) that a domain on
-    `engine_version` can run, or why there is none or more than one (`where`: "domain d")."""
-    named = sorted(
-        (
-            c
-            for c in candidates
-            if c.name == name and (owner is None or c.owner == owner) and c.status not in _GONE
-        ),
-        key=lambda c: c.package_id,
-    )
-    if not named:
-        return Unresolved(reasons.name_not_found(where, name, owner))
-    fitting = [c for c in named if c.engine_version in ("", engine_version)]
-    if len(fitting) == 1:
-        return fitting[0].package_id
-    if not fitting:
-        versions = sorted({c.engine_version for c in named})
-        return Unresolved(reasons.name_not_for_version(where, name, engine_version, versions))
-    return Unresolved(
-        reasons.name_ambiguous(where, name, engine_version, [c.package_id for c in fitting])
-    )
+__all__ = ["Unresolved", "choose_package", "names_to_resolve", "resolve_target"]
 
 
 def resolve_target(target: Target, chosen: Mapping[str, str]) -> Target:

@@ -198,3 +198,19 @@ def name_ambiguous(where: str, name: str, engine_version: str, package_ids: Sequ
         ),
         name,
     )
+
+
+def plugins_not_for_version(where: str, engine_version: str, problems: Sequence[str]) -> str:
+    """The upgrade check found plugins without exactly one package for the target engine version
+    (`problems`: "name: only for OpenSearch_2.17", one per plugin, trimmed to share the room);
+    `where`: "domain d". Said before the domain changes, so the reason says it did not.
+    Past three plugins the rest are counted (the handler's log names them all)."""
+    parts, more = list(problems), ""
+    if len(parts) > 3:
+        parts, more = parts[:2], f"; {len(parts) - 2} more in the handler's log"
+    return _fit(
+        f"{where} not upgraded to {engine_version}: plugins without one package for it: ",
+        parts,
+        f"{more}. Create one for {engine_version} under the same name, or drop the plugin, "
+        "and deploy again",
+    )
