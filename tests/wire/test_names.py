@@ -175,53 +175,52 @@ def synthesised(engine_version: str) -> tuple[str, dict[str, Any]]:
     return engine, properties
 
 
-def test_an_engine_upgrade_leaves_the_domain_packages_properties_unchanged() -> None:
-    """Why an upgrade in one deploy is repaired only by a later Update (next test): the
-    DomainPackages' properties (DomainName a Ref to the domain, the entry by name, the timeout)
-    do not depend on the domain's engine version, so CloudFormation sends the custom resource no
-    Update in the deploy that upgrades the domain."""
+def test_an_engine_upgrade_changes_the_domain_packages_properties() -> None:
+    """Why an upgrade in one deploy ends right in that deploy (next test): with a package by
+    name and a domain of the same stack, the DomainPackages' properties carry the domain's
+    declared engine version, so a new version changes them and CloudFormation sends the
+    resource an Update, after the domain's (it references the domain). Nothing else differs."""
     older_engine, older = synthesised("OpenSearch_2.17")
     newer_engine, newer = synthesised("OpenSearch_2.19")
     assert (older_engine, newer_engine) == ("OpenSearch_2.17", "OpenSearch_2.19")
-    assert newer == older
+    assert (older["EngineVersion"], newer["EngineVersion"]) == (older_engine, newer_engine)
+    assert {k: v for k, v in newer.items() if k != "EngineVersion"} == {
+        k: v for k, v in older.items() if k != "EngineVersion"
+    }
     entries = [{k: v for k, v in e.items() if k != "Alias"} for e in newer["Packages"]]
     assert entries == [{"PackageName": SUDACHI, "PackageOwner": "AWS"}]
 
 
 @pytest.mark.parametrize("optional_plugins_on_upgrade", ["move", "keep"])
-def test_an_upgrade_in_a_deploy_ends_right_at_the_next_update_of_the_resource(
+def test_an_upgrade_in_one_deploy_ends_with_exactly_the_new_versions_package(
     sim_env: SimulatedEnv, optional_plugins_on_upgrade: str
 ) -> None:
     """The stack's own upgrade, as CloudFormation orders it. Deploy 1 creates the domain on 2.17
-    and the DomainPackages with analysis-sudachi by name. Deploy 2 changes only the domain's
-    version: the Domain's update upgrades it, and the DomainPackages, whose properties do not
-    change (test above), gets no Update; the association is then whatever the service's upgrade
-    left. Deploy 3 changes the DomainPackages (here its timeout): its Update resolves the name to
-    the 2.19 package and ends with it alone."""
+    and the DomainPackages with analysis-sudachi by name. Deploy 2 raises the domain's version:
+    the Domain's update upgrades it, then the DomainPackages' Update (its EngineVersion
+    changed, test above) resolves the name to the 2.19 package and ends with it alone, whether
+    or not the service moved the association during the upgrade."""
     fake = sim_env.env.opensearch
     fake.optional_plugins_on_upgrade = optional_plugins_on_upgrade
     seed_optional_plugins(fake)
     fake.add_domain(DOMAIN, engine_version="OpenSearch_2.17")
     stack = Stack(sim_env.env)
-    declared = props(DOMAIN, by_name(PackageOwner="AWS"), timeout=1800)
+    declared = {**props(DOMAIN, by_name(PackageOwner="AWS"), timeout=3600),
+                "EngineVersion": "OpenSearch_2.17"}  # fmt: skip
     answer = succeeded(stack.create(declared))  # deploy 1
     assert statuses(fake) == {"G1001": "ACTIVE"}
     assert answer["Data"]["PackageID.sudachi"] == "G1001"
 
-    # Deploy 2: the Domain's update (EnableVersionUpgrade) runs its blue/green to the end;
-    # the DomainPackages' properties are unchanged, so CloudFormation does not invoke it.
+    # Deploy 2: the Domain's update (EnableVersionUpgrade) runs its blue/green to the end ...
     fake.upgrade_domain(DOMAIN, "OpenSearch_2.19", seconds=900)
     sim_env.clock.sleep(1800)
     if optional_plugins_on_upgrade == "move":
         assert statuses(fake) == {"G1002": "ACTIVE"}  # the service moved it
     else:
-        assert statuses(fake) == {"G1001": "ACTIVE"}  # the old version's, until an Update
-
-    # Deploy 3: the next change to the DomainPackages' properties.
+        assert statuses(fake) == {"G1001": "ACTIVE"}  # the old version's, until the Update
+    # ... then the DomainPackages' Update, sent because its EngineVersion changed.
     fake.reset_calls()
-    changed = props(DOMAIN, by_name(PackageOwner="AWS"), timeout=3600)
-    assert changed != declared
-    answer = succeeded(stack.update(changed))
+    answer = succeeded(stack.update({**declared, "EngineVersion": "OpenSearch_2.19"}))
     assert statuses(fake) == {"G1002": "ACTIVE"}
     assert answer["Data"]["PackageID.sudachi"] == "G1002"
     if optional_plugins_on_upgrade == "move":

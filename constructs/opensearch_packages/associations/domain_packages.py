@@ -9,6 +9,7 @@ resource.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_lambda as lambda_
@@ -27,7 +28,11 @@ from opensearch_packages.associations.keys import (
     package_label,
 )
 from opensearch_packages.associations.properties import package_property
-from opensearch_packages.associations.upgrade_check import add_upgrade_check
+from opensearch_packages.associations.upgrade_check import (
+    add_upgrade_check,
+    domain_resource_of_stack,
+    engine_version_of,
+)
 from opensearch_packages.associations.upgrades import warn_if_replaced_on_version_change
 from opensearch_packages.associations.validation import check_domain, normalise_packages
 from opensearch_packages.core.errors import Subject
@@ -116,15 +121,22 @@ class DomainPackages(Construct):
         self._function: lambda_.IFunction = provider.function
 
         self._upgrade_check: CustomResource | None = None
+        entries = [package_property(p) for p in normalised]
+        properties: dict[str, Any] = {
+            "DomainName": self._domain_name,
+            "Packages": entries,
+            "TimeoutSeconds": timeout_seconds,
+        }
+        engine_version = _engine_version_to_follow(self, domain, entries)
+        if engine_version is not None:
+            # A package by name resolves per engine version: a new version must send this
+            # resource an Update, which CloudFormation runs after the domain's upgrade.
+            properties["EngineVersion"] = engine_version
         self._resource = provider.custom_resource(
             self,
             resource_type=RESOURCE_TYPE,
             timeout=self._timeout,
-            properties={
-                "DomainName": self._domain_name,
-                "Packages": [package_property(p) for p in normalised],
-                "TimeoutSeconds": timeout_seconds,
-            },
+            properties=properties,
             removal_policy=removal,
             associates=True,
         )
@@ -208,6 +220,18 @@ class DomainPackages(Construct):
                 f"{Subject('DomainPackages', self.node.path)}; its packages are: {labels}"
             )
         return attribute_key(package)
+
+
+def _engine_version_to_follow(
+    scope: Construct, domain: opensearch.IDomain | None, entries: list[dict[str, Any]]
+) -> str | None:
+    """The domain's declared engine version, when a package is named (its ID depends on the
+    version) and the domain is of this stack; None otherwise, so that other templates stay
+    as they were."""
+    if domain is None or not any("PackageName" in entry for entry in entries):
+        return None
+    resource = domain_resource_of_stack(scope, domain)
+    return None if resource is None else engine_version_of(resource)
 
 
 def _name_and_arn(

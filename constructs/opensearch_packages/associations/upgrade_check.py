@@ -32,6 +32,24 @@ CHECK_ID = "UpgradeCheck"
 TIMEOUT = Duration.minutes(5)
 
 
+def domain_resource_of_stack(scope: Construct, domain: opensearch.IDomain) -> CfnResource | None:
+    """The domain's ``AWS::OpenSearchService::Domain`` resource when it is of ``scope``'s stack
+    (its update and this stack's resources can then be ordered), else None."""
+    resource = domain.node.default_child
+    if (
+        isinstance(resource, CfnResource)
+        and resource.cfn_resource_type == "AWS::OpenSearchService::Domain"
+        and Stack.of(resource).node.path == Stack.of(scope).node.path
+    ):
+        return resource
+    return None
+
+
+def engine_version_of(resource: CfnResource) -> str | None:
+    """The engine version the template declares for the domain (a string or a token)."""
+    return resource.engine_version if isinstance(resource, opensearch.CfnDomain) else None
+
+
 def add_upgrade_check(
     scope: Construct, domain: opensearch.IDomain, packages: Sequence[PackageAssociation]
 ) -> CustomResource | None:
@@ -39,12 +57,8 @@ def add_upgrade_check(
     ``packages``, ordered after the stack's plugin Packages and before the domain; None when
     the domain is not of this stack or nothing is a plugin."""
     stack = Stack.of(scope)
-    domain_resource = domain.node.default_child
-    if not (
-        isinstance(domain_resource, CfnResource)
-        and domain_resource.cfn_resource_type == "AWS::OpenSearchService::Domain"
-        and Stack.of(domain_resource).node.path == stack.node.path
-    ):
+    domain_resource = domain_resource_of_stack(scope, domain)
+    if domain_resource is None:
         return None
     names: dict[tuple[str, str | None], None] = {}
     waits_for: list[IConstruct] = []
@@ -58,7 +72,7 @@ def add_upgrade_check(
     if not names:
         return None
     cfn = domain_resource
-    engine_version = cfn.engine_version if isinstance(cfn, opensearch.CfnDomain) else None
+    engine_version = engine_version_of(cfn)
     literal_name = cfn.domain_name if isinstance(cfn, opensearch.CfnDomain) else None
     label = literal_name if literal_name and is_literal(literal_name) else domain.node.path
     check = Provider.of(scope).custom_resource(

@@ -17,6 +17,9 @@ Wire format (written by the DomainPackages construct):
                     the one package of that name (and owner) built for that engine version, or
                     with no engine version at all (dictionaries). Prerequisites are IDs.
     TimeoutSeconds: "3600"
+    EngineVersion:  "OpenSearch_2.19"  (only with entries by name and a domain of the stack:
+                    the version the template declares, there so that an upgrade sends an
+                    Update; the handler reads the domain's actual version from DescribeDomain)
 
 Response Data, per declared package: `ReferencePath.<key>` and `PackageVersion.<key>`, the key
 being the Alias when there is one, else the ID; entries by name also get `PackageID.<alias>`,

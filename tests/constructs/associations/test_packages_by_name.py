@@ -6,6 +6,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_opensearchservice as opensearch
 
 from opensearch_packages import DomainPackages, Package, PackageAssociation
 from opensearch_packages.core.ipackage import alias_of
@@ -125,3 +126,30 @@ def test_a_package_by_name_may_not_have_prerequisites(stack: cdk.Stack) -> None:
         r"name and cannot have prerequisites",
     ):
         PackageAssociation(plugin, prerequisites=["F1"])
+
+
+def test_the_domains_engine_version_is_followed_only_with_names_and_a_domain_of_the_stack(
+    stack: cdk.Stack,
+) -> None:
+    """An engine upgrade must send the DomainPackages an Update (its names resolve anew), so
+    the domain's declared version is among its properties; without a package by name, or with
+    a domain given by name, nothing is added and templates stay as they were."""
+    domain = opensearch.Domain(
+        stack,
+        "Domain",
+        version=opensearch.EngineVersion.OPENSEARCH_2_19,
+        enable_version_upgrade=True,
+    )
+    sudachi = Package.from_package_name(stack, "Sudachi", "analysis-sudachi", owner="AWS")
+    DomainPackages(stack, "Named", domain=domain, packages=[sudachi])
+    DomainPackages(stack, "ById", domain=domain, packages=["F1"])
+    DomainPackages(stack, "ByDomainName", domain_name="other-domain", packages=[sudachi])
+    resources = template_of(stack)["Resources"]
+    properties = {
+        logical.rstrip("0123456789ABCDEF"): r["Properties"]
+        for logical, r in resources.items()
+        if r["Type"] == DOMAIN_PACKAGES
+    }
+    assert properties["Named"]["EngineVersion"] == "OpenSearch_2.19"
+    assert "EngineVersion" not in properties["ById"]
+    assert "EngineVersion" not in properties["ByDomainName"]
