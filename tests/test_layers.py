@@ -103,4 +103,10 @@ def test_every_package_is_in_the_wheel() -> None:
         for init in (ROOT / "constructs").rglob("__init__.py")
         if "__pycache__" not in init.parts
     }
+    # The handler ships inside the wheel as opensearch_packages._lambda (package-dir).
+    found |= {
+        ".".join(("opensearch_packages._lambda", *init.parent.relative_to(ROOT / "lambda").parts))
+        for init in (ROOT / "lambda").rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
     assert found - listed == set()
