@@ -27,18 +27,15 @@ PACKAGE_OWNER_PATTERN = re.compile(r"^(AWS|[0-9]{12})$")
 
 def check_package_id(value: object, what: str = "package ID") -> str:
     """Return ``value`` if it is a valid package ID (or a token), else raise."""
-    if not isinstance(value, str):
-        raise TypeError(
-            f"{what} {value!r} is a {type(value).__name__}; expected a string such as "
-            "'F111111111', 'G222222222' or 'pkg-0a1b2c3d'"
-        )
-    if is_literal(value) and not PACKAGE_ID_PATTERN.match(value):
-        raise ValueError(
-            f"{what} {value!r} is not a valid OpenSearch Service package ID: expected 'F' or 'G' "
-            "followed by digits (e.g. 'F111111111') or 'pkg-' followed by lowercase hex digits "
-            "(e.g. 'pkg-0a1b2c3d'), matching ^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$"
-        )
-    return value
+    return _check_string(
+        value,
+        what,
+        "a string such as 'F111111111', 'G222222222' or 'pkg-0a1b2c3d'",
+        PACKAGE_ID_PATTERN,
+        "is not a valid OpenSearch Service package ID: expected 'F' or 'G' followed by digits "
+        "(e.g. 'F111111111') or 'pkg-' followed by lowercase hex digits (e.g. 'pkg-0a1b2c3d'), "
+        "matching ^([FG][0-9]+)$|^(pkg-[a-f0-9]+)$",
+    )
 
 
 def check_domain_name(value: object) -> str:
@@ -56,17 +53,27 @@ def check_package_owner(value: object) -> str | None:
     raise."""
     if value is None:
         return None
+    return _check_string(
+        value,
+        "owner",
+        "'AWS', a 12-digit account ID such as '123456789012', or None",
+        PACKAGE_OWNER_PATTERN,
+        "is not a package owner: use 'AWS' (AWS's optional plugins, in capitals), the 12-digit "
+        "ID of the account that owns the package, or None (any owner; exactly one package of "
+        "that name must then exist)",
+    )
+
+
+def _check_string(
+    value: object, what: str, expected: str, pattern: re.Pattern[str], invalid: str
+) -> str:
+    """``value`` if it is a string that is a token or matches ``pattern``; else TypeError
+    ("<what> <value> is a <type>; expected <expected>") or ValueError ("<what> <value>
+    <invalid>")."""
     if not isinstance(value, str):
-        raise TypeError(
-            f"owner {value!r} is a {type(value).__name__}; expected 'AWS', a 12-digit account "
-            "ID such as '123456789012', or None"
-        )
-    if is_literal(value) and not PACKAGE_OWNER_PATTERN.match(value):
-        raise ValueError(
-            f"owner {value!r} is not a package owner: use 'AWS' (AWS's optional plugins, in "
-            "capitals), the 12-digit ID of the account that owns the package, or None "
-            "(any owner; exactly one package of that name must then exist)"
-        )
+        raise TypeError(f"{what} {value!r} is a {type(value).__name__}; expected {expected}")
+    if is_literal(value) and not pattern.match(value):
+        raise ValueError(f"{what} {value!r} {invalid}")
     return value
 
 
