@@ -21,12 +21,16 @@ The rules:
 * The domain takes a package change when neither ``Processing`` nor ``UpgradeProcessing`` is
   true and ``DomainProcessingStatus`` is Active (or not sent); Isolated and Deleting end no
   wait; any other status (Creating, Modifying, UpgradingEngineVersion, ...) is waited out.
+* ``DeploymentStrategyOptions`` (Default or CapacityOptimized, since March 2026; a domain may
+  not send it), the change's ``StartTime`` and ``LastUpdatedTime``: for the view only, to say
+  why a blue/green takes hours and how long it has run. No decision rests on them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "DomainStatus",
     "change_from_api",
     "domain_from_api",
+    "epoch_seconds",
     "stopped_change",
 ]
 
@@ -65,6 +70,20 @@ class ChangeState:
     """``ConfigChangeStatus``; "" when not sent."""
     validation_failures: tuple[str, ...] = ()
     """``ValidationFailures``, each as "Code: Message"."""
+    start_time: float | None = None
+    """``StartTime`` in epoch seconds; None when not sent. For the view only: how long the
+    change has run (a capacity-optimized blue/green of a large domain takes hours)."""
+    last_updated: float | None = None
+    """``LastUpdatedTime`` in epoch seconds; None when not sent. For the view only: how long a
+    finished change took."""
+
+    @property
+    def percent(self) -> int | None:
+        """The share of stages done, rounded down (100 only once all are); None without stages.
+        The service reports no finer progress, so this is all a percentage can say."""
+        if self.total_stages <= 0:
+            return None
+        return min(100, max(0, self.completed_stages) * 100 // self.total_stages)
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,9 @@ class DomainStatus:
     engine_version: str = ""
     """``EngineVersion`` ("OpenSearch_2.19"); "" when not sent. For the view only: a plugin's
     package is built for one engine version (an optional plugin's name has one ID per version)."""
+    deployment_strategy: str = ""
+    """``DeploymentStrategyOptions.DeploymentStrategy`` (Default, CapacityOptimized); "" when not
+    sent. For the view only: a capacity-optimized blue/green goes in batches and takes longer."""
 
     @property
     def ready(self) -> bool:
@@ -92,11 +114,40 @@ class DomainStatus:
 
 def domain_from_api(status: Mapping[str, Any]) -> DomainStatus:
     """DescribeDomain's ``DomainStatus``."""
+    options = status.get("DeploymentStrategyOptions")
+    strategy = options.get("DeploymentStrategy") if isinstance(options, Mapping) else None
     return DomainStatus(
         processing=bool(status.get("Processing")) or bool(status.get("UpgradeProcessing")),
         processing_status=str(status.get("DomainProcessingStatus") or ""),
         engine_version=str(status.get("EngineVersion") or ""),
+        deployment_strategy=str(strategy or ""),
     )
+
+
+def epoch_seconds(value: Any) -> float | None:
+    """A timestamp as epoch seconds, or None when there is none to read.
+
+    boto3 parses the API's timestamps into datetimes; a raw answer (the tests' fake clients)
+    may carry epoch numbers or ISO 8601 text. A datetime without a zone is taken as UTC, as
+    botocore's parser makes them.
+    """
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return aware.timestamp()
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and value:
+        try:
+            return float(value)
+        except ValueError:
+            pass
+        try:
+            return epoch_seconds(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return None
+    return None
 
 
 def _done(stage: Mapping[str, Any]) -> bool:
@@ -125,6 +176,8 @@ def change_from_api(progress: Mapping[str, Any]) -> ChangeState | None:
         current_stage=str(current.get("Name") or "") if current else "",
         config_status=str(progress.get("ConfigChangeStatus") or ""),
         validation_failures=tuple(f for f in failures if f),
+        start_time=epoch_seconds(progress.get("StartTime")),
+        last_updated=epoch_seconds(progress.get("LastUpdatedTime")),
     )
 
 

@@ -2,12 +2,15 @@
 
 ``read_state`` makes the calls (ListPackagesForDomain, every page; DescribeDomain;
 DescribeDomainChangeProgress) and reads the answers with ``reading``'s rules; ``DomainState``
-says whether the deploy has settled, failed or stopped. boto3 is only a type here: the client
-comes from the caller.
+says whether the deploy has settled, failed or stopped, taking the stack's WaitConditions into
+account when ``--stack`` adds them (``stack``). boto3 is only a type here: the client comes from
+the caller.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +21,18 @@ from opensearch_packages_watch.reading import (
     domain_from_api,
     stopped_change,
 )
+from opensearch_packages_watch.stack import StackState, WaitConditionState
 
 if TYPE_CHECKING:
     from mypy_boto3_opensearch import OpenSearchServiceClient
 
-__all__ = ["FAILED_STATUSES", "PENDING_STATUSES", "DomainState", "PackageState", "read_state"]
+__all__ = [
+    "FAILED_STATUSES",
+    "PENDING_STATUSES",
+    "DomainState",
+    "PackageState",
+    "read_state",
+]
 
 PENDING_STATUSES = ("ASSOCIATING", "DISSOCIATING")
 FAILED_STATUSES = ("ASSOCIATION_FAILED", "DISSOCIATION_FAILED")
@@ -51,10 +61,20 @@ class DomainState:
     status: DomainStatus
     packages: tuple[PackageState, ...]
     change: ChangeState | None
+    read_at: float | None = None
+    """When the domain was read, in epoch seconds; with the change's StartTime, how long it has
+    run. None: no durations are shown."""
+    stack: StackState | None = None
+    """The stack's WaitConditions, with ``--stack``."""
 
     @property
     def failed(self) -> tuple[PackageState, ...]:
         return tuple(p for p in self.packages if p.status in FAILED_STATUSES)
+
+    @property
+    def stack_failed(self) -> tuple[WaitConditionState, ...]:
+        """The stack's WaitConditions that failed or timed out (with ``--stack``)."""
+        return () if self.stack is None else self.stack.failed
 
     @property
     def plugin_in_flight(self) -> bool:
@@ -65,9 +85,15 @@ class DomainState:
 
     @property
     def settled(self) -> bool:
-        """The domain takes a package change again (not processing, Active) and no package is
-        ASSOCIATING or DISSOCIATING."""
-        return self.status.ready and not any(p.status in PENDING_STATUSES for p in self.packages)
+        """The domain takes a package change again (not processing, Active), no package is
+        ASSOCIATING or DISSOCIATING, and (with ``--stack``) the stack waits on no WaitCondition:
+        the handler signals it a poll after the packages are done, and the deploy goes on only
+        then."""
+        return (
+            self.status.ready
+            and not any(p.status in PENDING_STATUSES for p in self.packages)
+            and (self.stack is None or not self.stack.waiting)
+        )
 
     @property
     def stopped(self) -> bool:
@@ -77,8 +103,14 @@ class DomainState:
         )
 
 
-def read_state(client: OpenSearchServiceClient, domain: str) -> DomainState:
-    """One refresh: the domain's packages (every page), its status, and its latest change."""
+def read_state(
+    client: OpenSearchServiceClient, domain: str, *, wall: Callable[[], float] = time.time
+) -> DomainState:
+    """One refresh: the domain's packages (every page), its status, and its latest change.
+
+    :param wall: Epoch seconds now, for how long the change has run (its StartTime is epoch
+        time, unlike the watch's own monotonic clock).
+    """
     packages: list[PackageState] = []
     token: str | None = None
     while True:
@@ -99,6 +131,7 @@ def read_state(client: OpenSearchServiceClient, domain: str) -> DomainState:
         status=domain_from_api(dict(status)),
         packages=tuple(packages),
         change=change_from_api(dict(progress.get("ChangeProgressStatus", {}))),
+        read_at=wall(),
     )
 
 

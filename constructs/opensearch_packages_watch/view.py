@@ -2,13 +2,17 @@
 
 Pure text from a ``DomainState`` (``render``, ``final_lines``, ``progress_bar``), and a
 ``Screen`` that redraws the view in place on a terminal and prints it only when it changes
-elsewhere, so that a log of a long deploy stays short.
+elsewhere, so that a log of a long deploy stays short. ``render(state)`` without `elapsed` shows
+no durations at all: it is the key that says whether a view changed, and a duration changes at
+every refresh.
 """
 
 from __future__ import annotations
 
 from typing import TextIO
 
+from opensearch_packages_watch.reading import ChangeState
+from opensearch_packages_watch.stack import StackState, WaitConditionState
 from opensearch_packages_watch.state import DomainState
 
 __all__ = ["Screen", "final_lines", "progress_bar", "render"]
@@ -32,43 +36,117 @@ def progress_bar(done: int, total: int, width: int = 24) -> str:
 
 
 def _duration(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
+    minutes, secs = divmod(max(int(seconds), 0), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
 
 
 def _domain_line(state: DomainState) -> str:
     """The domain as the handler reads it: its EngineVersion when sent (what its plugins'
-    packages are built for), Processing, and DomainProcessingStatus when sent."""
+    packages are built for), its deployment strategy when sent (a CapacityOptimized blue/green
+    goes in batches and takes longer), Processing, and DomainProcessingStatus when sent."""
     words = ["Processing" if state.status.processing else "not Processing"]
     if state.status.processing_status:
         words.append(f"DomainProcessingStatus {state.status.processing_status}")
-    engine = f" ({state.status.engine_version})" if state.status.engine_version else ""
-    return f"Domain {state.domain}{engine}: {', '.join(words)}"
+    about = [state.status.engine_version] if state.status.engine_version else []
+    if state.status.deployment_strategy:
+        about.append(f"deployment strategy {state.status.deployment_strategy}")
+    shown = f" ({', '.join(about)})" if about else ""
+    return f"Domain {state.domain}{shown}: {', '.join(words)}"
 
 
-def _change_lines(state: DomainState) -> list[str]:
+#: OverallChangeStatus values of a change that has ended (model: PENDING, PROCESSING too).
+_ENDED = frozenset({"COMPLETED", "FAILED"})
+
+
+def _change_time(change: ChangeState, read_at: float | None) -> str:
+    """How long the change has run (since its StartTime), or how long it took once ended;
+    "" when the answer lacks the times."""
+    if change.start_time is None:
+        return ""
+    if change.status in _ENDED:
+        if change.last_updated is None:
+            return ""
+        return f", took {_duration(change.last_updated - change.start_time)}"
+    if read_at is None:
+        return ""
+    return f", running {_duration(read_at - change.start_time)}"
+
+
+def _change_lines(state: DomainState, clocks: bool) -> list[str]:
     change = state.change
     if change is None:
         return ["Change: none reported"]
     name = f" {change.change_id}" if change.change_id else ""
     config = f", ConfigChangeStatus {change.config_status}" if change.config_status else ""
+    took = _change_time(change, state.read_at) if clocks else ""
+    percent = f", {change.percent}%" if change.percent is not None else ""
     stage = f"  {change.current_stage}" if change.current_stage else ""
     lines = [
-        f"Change{name}: {change.status}{config}",
+        f"Change{name}: {change.status}{config}{took}",
         f"  {progress_bar(change.completed_stages, change.total_stages)} "
-        f"{change.completed_stages}/{change.total_stages} stages{stage}",
+        f"{change.completed_stages}/{change.total_stages} stages{percent}{stage}",
     ]
     lines.extend(f"  ValidationFailure {failure}" for failure in change.validation_failures)
     return lines
 
 
-def render(state: DomainState, elapsed: float | None = None) -> list[str]:
-    """The view of one refresh, as lines; `elapsed` (seconds watched) is left out when None."""
+def _wait_detail(condition: WaitConditionState, read_at: float | None, clocks: bool) -> str:
+    """How long the stack has waited on a WaitCondition in progress and how long it may; a
+    failed one's reason."""
+    if condition.failed:
+        return condition.reason or "no reason given"
+    if not condition.waiting:
+        return ""
+    parts = []
+    if clocks and condition.since is not None and read_at is not None:
+        parts.append(f"{_duration(read_at - condition.since)} so far")
+    if condition.timeout is not None:
+        parts.append(f"of up to {_duration(condition.timeout)}")
+    return ", ".join(parts)
+
+
+def _stack_lines(stack: StackState, clocks: bool) -> list[str]:
+    """The stack's WaitConditions: the long wait of a DomainPackages whose timeout is above an
+    hour, which the stack's events show only as CREATE_IN_PROGRESS."""
+    if not stack.conditions:
+        return [
+            f"Stack {stack.name}: no WaitCondition (a timeout of an hour or less waits on the "
+            "custom resource alone)"
+        ]
+    count = len(stack.waiting)
+    waits = (
+        f"waits on {count} WaitCondition{'s' if count > 1 else ''}"
+        if count
+        else "waits on no WaitCondition"
+    )
+    rows = [
+        (c.logical_id, c.status, _wait_detail(c, stack.read_at, clocks)) for c in stack.conditions
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    return [f"Stack {stack.name}: {waits}"] + [
+        f"  {logical_id.ljust(widths[0])}  {status.ljust(widths[1])}  {detail}".rstrip()
+        for logical_id, status, detail in rows
+    ]
+
+
+def render(
+    state: DomainState, elapsed: float | None = None, refresh: float | None = None
+) -> list[str]:
+    """The view of one refresh, as lines.
+
+    :param elapsed: Seconds watched. None leaves out every duration (how long the watch, the
+        change and the stack's wait have run), for a key that changes only with the deploy.
+    :param refresh: Seconds to the next refresh, shown when given (it grows on a long wait).
+    """
+    clocks = elapsed is not None
     header = _domain_line(state)
     if elapsed is not None:
-        header += f"  (watching {_duration(elapsed)})"
-    lines = [header, *_change_lines(state)]
+        every = f", refreshed every {_duration(refresh)}" if refresh is not None else ""
+        header += f"  (watching {_duration(elapsed)}{every})"
+    lines = [header, *_change_lines(state, clocks)]
+    if state.stack is not None:
+        lines.extend(_stack_lines(state.stack, clocks))
     if not state.packages:
         lines.append("No packages associated.")
         return lines
@@ -85,22 +163,35 @@ def render(state: DomainState, elapsed: float | None = None) -> list[str]:
 def final_lines(state: DomainState) -> list[str]:
     """What follows the last view: each failure's ErrorDetails, why the deploy has stopped,
     or that the domain settled."""
-    if state.failed:
+    if state.failed or state.stack_failed:
         return [
             f"{p.package_id} ({p.name}) {p.status}: {p.error or 'no ErrorDetails given'}"
             for p in state.failed
-        ]
+        ] + _stack_failures(state)
     if state.settled:
         status = state.status.processing_status
         shown = f", DomainProcessingStatus {status}" if status else ""
+        stack = f"; stack {state.stack.name} waits on no WaitCondition" if state.stack else ""
         return [
             f"{state.domain} settled: not Processing{shown}, no package associating or "
-            "dissociating."
+            f"dissociating{stack}."
         ]
     if state.stopped:
         return [f"Stopped: {_why_stopped(state)}; waiting will not end it, and the deploy fails "
                 "with it."]  # fmt: skip
     return []
+
+
+def _stack_failures(state: DomainState) -> list[str]:
+    """Each failed or timed-out WaitCondition with CloudFormation's reason: the stack's deploy
+    fails with it (and rolls back, unless rollback is off)."""
+    if state.stack is None:
+        return []
+    return [
+        f"Stack {state.stack.name}: WaitCondition {c.logical_id} {c.status}: "
+        f"{c.reason or 'no reason given'}; the stack's deploy fails with it."
+        for c in state.stack.failed
+    ]
 
 
 def _why_stopped(state: DomainState) -> str:

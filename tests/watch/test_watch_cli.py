@@ -65,9 +65,13 @@ def env(monkeypatch: pytest.MonkeyPatch, fake: FakeOpenSearch) -> dict[str, str]
     return variables
 
 
-def run(clock: SimClock, *args: str) -> tuple[int, str, str]:
+def run(fake: FakeOpenSearch, clock: SimClock, *args: str) -> tuple[int, str, str]:
+    """The command on the fake's clock: its sleeps, its monotonic time and its epoch time (the
+    fake's timestamps count from the latter)."""
     out, err = io.StringIO(), io.StringIO()
-    code = main([DOMAIN, *args], out=out, err=err, sleep=clock.sleep, clock=clock)
+    code = main(
+        [DOMAIN, *args], out=out, err=err, sleep=clock.sleep, clock=clock, wall=fake.epoch_now
+    )
     return code, out.getvalue(), err.getvalue()
 
 
@@ -80,7 +84,7 @@ def test_watches_a_plugin_deploy_stage_by_stage_until_the_domain_settles(
         DomainName=DOMAIN, PackageList=[{"PackageID": PLUGIN}, {"PackageID": SYNONYMS}]
     )
 
-    code, out, err = run(clock, "--interval", "4")
+    code, out, err = run(fake, clock, "--interval", "4")
 
     assert (code, err) == (0, "")
     lines = out.splitlines()
@@ -89,17 +93,18 @@ def test_watches_a_plugin_deploy_stage_by_stage_until_the_domain_settles(
     changes = [line for line in lines if line.startswith("Change ")]
     progress = [line for line in lines if line.startswith("  [")]
     assert [line.split("] ")[1] for line in progress] == [
-        "0/8 stages  Validation",
-        "2/8 stages  Provisioning new nodes",
-        "4/8 stages  Traffic routing on old nodes",
-        "6/8 stages  Terminating nodes",
-        "8/8 stages",
-        "8/8 stages",
+        "0/8 stages, 0%  Validation",
+        "2/8 stages, 25%  Provisioning new nodes",
+        "4/8 stages, 50%  Traffic routing on old nodes",
+        "6/8 stages, 75%  Terminating nodes",
+        "8/8 stages, 100%",
+        "8/8 stages, 100%",
     ]
-    assert changes[0].endswith(": PROCESSING, ConfigChangeStatus Validating")
-    assert changes[1].endswith(": PROCESSING, ConfigChangeStatus ApplyingChanges")
-    assert changes[-1].endswith(": COMPLETED, ConfigChangeStatus Completed")
-    assert progress[-1] == "  [########################] 8/8 stages"
+    # How long the change has run, from its StartTime; once over, how long it took.
+    assert changes[0].endswith(": PROCESSING, ConfigChangeStatus Validating, running 0m00s")
+    assert changes[1].endswith(": PROCESSING, ConfigChangeStatus ApplyingChanges, running 0m04s")
+    assert changes[-1].endswith(": COMPLETED, ConfigChangeStatus Completed, took 0m16s")
+    assert progress[-1] == "  [########################] 8/8 stages, 100%"
     assert lines[0] == (
         f"Domain {DOMAIN} (OpenSearch_2.17): Processing, DomainProcessingStatus Modifying  "
         "(watching 0m00s)"
@@ -140,7 +145,7 @@ def test_a_blue_green_waiting_for_the_user_stops_the_watch(
     fake.stop_next_change(DOMAIN, "PendingUserInput")
     opensearch_client(fake).associate_package(PackageID=PLUGIN, DomainName=DOMAIN)
 
-    code, out, _ = run(clock)
+    code, out, _ = run(fake, clock)
 
     assert code == 1
     assert "ConfigChangeStatus PendingUserInput" in out
@@ -158,7 +163,7 @@ def test_a_failed_validation_stops_the_watch_with_the_service_reasons(
     fake.stop_next_change(DOMAIN, "ValidationFailed", (("PluginIncompatible", "Not for 2.17"),))
     opensearch_client(fake).associate_package(PackageID=PLUGIN, DomainName=DOMAIN)
 
-    code, out, _ = run(clock)
+    code, out, _ = run(fake, clock)
 
     assert code == 1
     assert "  ValidationFailure PluginIncompatible: Not for 2.17" in out.splitlines()
@@ -179,7 +184,7 @@ def test_an_old_stopped_change_does_not_stop_a_dictionary_association(
     clock.sleep(10)
     opensearch_client(fake).associate_package(PackageID=SYNONYMS, DomainName=DOMAIN)
 
-    code, out, _ = run(clock, "--interval", "1")
+    code, out, _ = run(fake, clock, "--interval", "1")
 
     assert code == 0
     assert "ConfigChangeStatus Cancelled" in out
@@ -192,7 +197,7 @@ def test_an_old_stopped_change_does_not_stop_a_dictionary_association(
 def test_an_isolated_domain_stops_the_watch(fake: FakeOpenSearch, clock: SimClock) -> None:
     fake.set_domain_processing(DOMAIN, 3600, status="Isolated")
 
-    code, out, _ = run(clock)
+    code, out, _ = run(fake, clock)
 
     assert code == 1
     assert out.splitlines()[0] == (
@@ -212,14 +217,14 @@ def test_a_failed_plugin_prints_its_error_details_and_exits_1(
     fake.fail_association(PLUGIN, "PluginValidationFailure", "The plugin zip has no descriptor")
     opensearch_client(fake).associate_package(PackageID=PLUGIN, DomainName=DOMAIN)
 
-    code, out, _ = run(clock)
+    code, out, _ = run(fake, clock)
 
     assert code == 1
     assert out.splitlines()[-1] == (
         f"{PLUGIN} (icu-plugin) ASSOCIATION_FAILED: "
         "PluginValidationFailure: The plugin zip has no descriptor"
     )
-    assert out.splitlines()[-5].endswith(": FAILED, ConfigChangeStatus Completed")
+    assert out.splitlines()[-5].endswith(": FAILED, ConfigChangeStatus Completed, took 0m16s")
     assert clock.sleeps == [5, 5, 5, 5]  # the default interval
 
 
@@ -231,7 +236,7 @@ def test_pages_through_every_package_of_the_domain(fake: FakeOpenSearch, clock: 
         fake.add_package(package_id, name=f"dictionary-{number}")
         fake.preassociate(DOMAIN, package_id)
 
-    code, out, _ = run(clock, "--once")
+    code, out, _ = run(fake, clock, "--once")
 
     assert code == 0
     shown = [line.split()[0] for line in out.splitlines() if line.startswith("F")]
@@ -243,10 +248,10 @@ def test_pages_through_every_package_of_the_domain(fake: FakeOpenSearch, clock: 
 @pytest.mark.usefixtures("env")
 def test_once_prints_one_view_of_a_running_deploy(fake: FakeOpenSearch, clock: SimClock) -> None:
     opensearch_client(fake).associate_package(PackageID=PLUGIN, DomainName=DOMAIN)
-    code, out, _ = run(clock, "--once")
+    code, out, _ = run(fake, clock, "--once")
     assert code == 0
     assert clock.sleeps == []
-    assert "0/8 stages  Validation" in out
+    assert "0/8 stages, 0%  Validation" in out
     assert "settled" not in out
 
 
@@ -267,7 +272,7 @@ def test_an_engine_upgrade_shows_the_engine_version_and_each_optional_plugins_na
     fake.preassociate(DOMAIN, "G1001")
     fake.upgrade_domain(DOMAIN, "OpenSearch_2.19", seconds=900)
 
-    code, out, err = run(clock, "--once")
+    code, out, err = run(fake, clock, "--once")
 
     held = "G1002" if optional_plugins_on_upgrade == "move" else "G1001"
     assert (code, err) == (0, "")

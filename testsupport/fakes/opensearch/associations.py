@@ -219,7 +219,7 @@ class AssociationsMixin(DomainsMixin):
             association.prerequisites = prerequisites_of[package_id]
             association.configuration = configuration_of[package_id]
             association.pending = "associate"
-            association.pending_until = now + self._association_seconds(package)
+            association.pending_until = now + self._association_seconds(package, domain)
             association.planned_failure = _take_failure(self._association_failures, package_id)
             association.error = None
             association.last_updated = now
@@ -261,10 +261,10 @@ class AssociationsMixin(DomainsMixin):
             package = self._packages.get(package_id)
             association.status = "DISSOCIATING"
             association.pending = "dissociate"
-            association.pending_until = now + self._dissociation_seconds(package)
+            association.pending_until = now + self._dissociation_seconds(package, domain)
             if package_id in self._stalled_dissociations:
                 self._stalled_dissociations.discard(package_id)
-                association.stalled_at = now + self._dissociation_seconds(package) / 2
+                association.stalled_at = now + self._dissociation_seconds(package, domain) / 2
                 association.pending_until = float("inf")
             association.planned_failure = _take_failure(self._dissociation_failures, package_id)
             association.error = None

@@ -9,6 +9,7 @@ from typing import Any
 from testsupport.fakes._http import ACCOUNT_ID, REGION
 from testsupport.fakes.opensearch.model import (
     ASSOCIATION_STATUSES,
+    DEPLOYMENT_STRATEGIES,
     STOPPED_CHANGE_STATUSES,
     Association,
     Change,
@@ -87,6 +88,34 @@ class DomainsMixin(OpenSearchStore):
             domain = self._domain_or_key_error(name)
             domain.stop_next = StoppedChange(config_status, tuple(failures))
 
+    def set_deployment_strategy(
+        self, name: str, strategy: str | None, *, slowdown: float = 1.0
+    ) -> None:
+        """What DescribeDomain reports as DeploymentStrategyOptions.DeploymentStrategy (model:
+        Default or CapacityOptimized; None leaves the member out again), and how many times
+        longer the domain's blue/green deployments (plugin changes, upgrade_domain) then take.
+
+        Unless this is called the fake leaves DeploymentStrategyOptions out, as for a domain
+        created before March 2026, when AWS added capacity-optimized blue/green deployments
+        (what's-new, "capacity optimized blue/green deployments"; REFERENCE.md): whether the
+        service fills it in for older domains is undocumented, and a reader must cope with it
+        missing. A capacity-optimized deployment proceeds in batches and is "slower by design";
+        by how much is undocumented, so a test says (`slowdown`); the fake guesses nothing.
+        """
+        if strategy is not None and strategy not in DEPLOYMENT_STRATEGIES:
+            raise ValueError(f"strategy must be None or one of {DEPLOYMENT_STRATEGIES}")
+        if not slowdown > 0:
+            raise ValueError(f"slowdown must be more than 0, not {slowdown}")
+        with self._lock:
+            domain = self._domain_or_key_error(name)
+            domain.deployment_strategy = strategy
+            domain.blue_green_slowdown = slowdown
+
+    def epoch_now(self) -> float:
+        """The fake's time now as the epoch seconds its timestamps carry (StartTime,
+        LastUpdated): the wall clock of a reader that runs on the fake's clock."""
+        return self._epoch(self._clock())
+
     def delete_domain(self, name: str) -> None:
         """Remove a domain and its associations; later calls naming it get ResourceNotFound."""
         with self._lock:
@@ -125,10 +154,10 @@ class DomainsMixin(OpenSearchStore):
             )
             if status == "ASSOCIATING":
                 association.pending = "associate"
-                association.pending_until = now + self._association_seconds(package)
+                association.pending_until = now + self._association_seconds(package, target)
             elif status == "DISSOCIATING":
                 association.pending = "dissociate"
-                association.pending_until = now + self._dissociation_seconds(package)
+                association.pending_until = now + self._dissociation_seconds(package, target)
             elif status in ("ASSOCIATION_FAILED", "DISSOCIATION_FAILED"):
                 association.error = error or ("PreassociatedFailure", "seeded failure")
             target.associations[package_id] = association
@@ -177,36 +206,38 @@ class DomainsMixin(OpenSearchStore):
         processing = self._processing(domain, now)
         name = domain.name
         # Model: DomainStatus. Only DomainName, ARN, DomainId, Created, Deleted, Processing,
-        # UpgradeProcessing and EngineVersion mean anything here; the sizes are placeholders.
-        return {
-            "DomainStatus": {
-                "DomainId": f"{ACCOUNT_ID}/{name}",
-                "DomainName": name,
-                "ARN": f"arn:aws:es:{REGION}:{ACCOUNT_ID}:domain/{name}",
-                "Created": True,
-                "Deleted": False,
-                "Endpoint": f"search-{name}-fake0000000000000000000000.{REGION}.es.amazonaws.com",
-                "Processing": processing,
-                "UpgradeProcessing": False,
-                "EngineVersion": domain.engine_version,
-                "ClusterConfig": {
-                    "InstanceType": "r6g.large.search",
-                    "InstanceCount": 1,
-                    "DedicatedMasterEnabled": False,
-                    "ZoneAwarenessEnabled": False,
-                    "WarmEnabled": False,
-                    "MultiAZWithStandbyEnabled": False,
-                },
-                "EBSOptions": {"EBSEnabled": True, "VolumeType": "gp3", "VolumeSize": 10},
-                # Model: DomainProcessingStatusType. Field: it goes on naming the change while
-                # Processing is already false (terraform-provider-aws PR #47316, #33929).
-                "DomainProcessingStatus": (
-                    domain.changing_status
-                    if processing or now < domain.settling_until
-                    else "Active"
-                ),
-            }
+        # UpgradeProcessing, EngineVersion, DomainProcessingStatus and DeploymentStrategyOptions
+        # mean anything here; the sizes are placeholders.
+        status: dict[str, Any] = {
+            "DomainId": f"{ACCOUNT_ID}/{name}",
+            "DomainName": name,
+            "ARN": f"arn:aws:es:{REGION}:{ACCOUNT_ID}:domain/{name}",
+            "Created": True,
+            "Deleted": False,
+            "Endpoint": f"search-{name}-fake0000000000000000000000.{REGION}.es.amazonaws.com",
+            "Processing": processing,
+            "UpgradeProcessing": False,
+            "EngineVersion": domain.engine_version,
+            "ClusterConfig": {
+                "InstanceType": "r6g.large.search",
+                "InstanceCount": 1,
+                "DedicatedMasterEnabled": False,
+                "ZoneAwarenessEnabled": False,
+                "WarmEnabled": False,
+                "MultiAZWithStandbyEnabled": False,
+            },
+            "EBSOptions": {"EBSEnabled": True, "VolumeType": "gp3", "VolumeSize": 10},
+            # Model: DomainProcessingStatusType. Field: it goes on naming the change while
+            # Processing is already false (terraform-provider-aws PR #47316, #33929).
+            "DomainProcessingStatus": (
+                domain.changing_status if processing or now < domain.settling_until else "Active"
+            ),
         }
+        if domain.deployment_strategy is not None:
+            # Model: DeploymentStrategyOptions {DeploymentStrategy: Default | CapacityOptimized}.
+            # Fake: left out unless seeded (set_deployment_strategy says why).
+            status["DeploymentStrategyOptions"] = {"DeploymentStrategy": domain.deployment_strategy}
+        return {"DomainStatus": status}
 
     # ------------------------------------------------------------------------------ the rules
 
@@ -284,17 +315,28 @@ class DomainsMixin(OpenSearchStore):
         domain.settling_until = max(domain.settling_until, end + settle)
         return change
 
-    def _association_seconds(self, package: Package | None) -> float:
-        """The package's own association time, else the fake's default (also for a gone one).
+    def _association_seconds(self, package: Package | None, domain: Domain) -> float:
+        """The package's own association time, else the fake's default (also for a gone one),
+        times the domain's blue/green slowdown for a change that is a blue/green.
 
         Reference: plugins take tens of minutes (blue/green), dictionaries a few.
         """
+        seconds = self.association_seconds
         if package is not None and package.association_seconds is not None:
-            return package.association_seconds
-        return self.association_seconds
+            seconds = package.association_seconds
+        return seconds * self._slowdown(package, domain)
 
-    def _dissociation_seconds(self, package: Package | None) -> float:
-        """The package's own dissociation time, else the fake's default (also for a gone one)."""
+    def _dissociation_seconds(self, package: Package | None, domain: Domain) -> float:
+        """The package's own dissociation time, else the fake's default (also for a gone one),
+        times the domain's blue/green slowdown for a change that is a blue/green."""
+        seconds = self.dissociation_seconds
         if package is not None and package.dissociation_seconds is not None:
-            return package.dissociation_seconds
-        return self.dissociation_seconds
+            seconds = package.dissociation_seconds
+        return seconds * self._slowdown(package, domain)
+
+    def _slowdown(self, package: Package | None, domain: Domain) -> float:
+        """The domain's blue/green slowdown (`set_deployment_strategy`) for a pending change of
+        `package` that makes a blue/green deployment, else 1."""
+        if package is not None and self._makes_processing(package.package_type):
+            return domain.blue_green_slowdown
+        return 1.0

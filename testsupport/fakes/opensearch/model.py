@@ -13,6 +13,7 @@ from testsupport.fakes._http import ACCOUNT_ID
 
 __all__ = [
     "ASSOCIATION_STATUSES",
+    "DEPLOYMENT_STRATEGIES",
     "FAILED_PACKAGE_STATUSES",
     "PACKAGE_STATUSES",
     "PACKAGE_TYPES",
@@ -219,6 +220,8 @@ class StoppedChange:
 
 #: Model: ConfigChangeStatus values a change can stop at without finishing.
 STOPPED_CHANGE_STATUSES = ("ValidationFailed", "Cancelled", "PendingUserInput")
+#: Model: DeploymentStrategyOptions.DeploymentStrategy (DescribeDomain's DomainStatus).
+DEPLOYMENT_STRATEGIES = ("Default", "CapacityOptimized")
 
 
 @dataclass
@@ -241,6 +244,13 @@ class Domain:
     (field: aws-samples/opensearch-intelligent-search-jp PR #3)."""
     stop_next: StoppedChange | None = None
     """The next change recorded on the domain stops short (see `stop_next_change`)."""
+    deployment_strategy: str | None = None
+    """DescribeDomain's DeploymentStrategyOptions.DeploymentStrategy; None leaves the member out,
+    as the fake assumes for a domain created before the strategy existed (see
+    `set_deployment_strategy`)."""
+    blue_green_slowdown: float = 1.0
+    """How many times longer the domain's blue/green deployments take than the durations seeded
+    for them (see `set_deployment_strategy`)."""
 
 
 @dataclass

@@ -29,7 +29,8 @@ class UpgradesMixin(AssociationsMixin, PackageImportsMixin):
     """`upgrade_domain`: the engine upgrade and its package-ID swap."""
 
     def upgrade_domain(self, name: str, engine_version: str, seconds: float = 1.0) -> None:
-        """Upgrade the domain to `engine_version` (a blue/green: Processing for `seconds`),
+        """Upgrade the domain to `engine_version` (a blue/green: Processing for `seconds`, times
+        the domain's blue/green slowdown),
         moving every associated ZIP-PLUGIN to the package of the same name built for it.
 
         Raises ValueError, and changes nothing, when such a package is missing (the guide: the
@@ -73,6 +74,7 @@ class UpgradesMixin(AssociationsMixin, PackageImportsMixin):
                     last_updated=now,
                 )
             domain.engine_version = engine_version
+            seconds *= domain.blue_green_slowdown  # an upgrade is a blue/green too
             domain.processing_until = max(domain.processing_until, now + seconds)
             # Model: DomainProcessingStatusType; field: the status outlasts Processing
             # (terraform-provider-aws PR #47316 met UpgradingEngineVersion).
