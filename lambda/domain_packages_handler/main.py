@@ -133,11 +133,12 @@ def _progress(
 
 def _sleep_until_due(progress: Progress[Any], runtime: Runtime) -> None:
     """A hand-over came before the next look was due: wait the rest here, so that handing
-    over adds no calls (as long as this invocation has the time)."""
+    over adds no calls (as long as this invocation keeps the time for a look and its own
+    hand-over)."""
     if progress.resume_at is None:
         return
     due = progress.resume_at - runtime.now()
-    spare = runtime.remaining() - 2 * runtime.handover_margin
+    spare = runtime.remaining() - 3 * runtime.handover_margin
     if due > 0 and spare > 0:
         runtime.sleep(min(due, spare))
 
