@@ -25,8 +25,8 @@ from domain_packages_handler.core.stack import StackResources
 from domain_packages_handler.core.supersession import StackResourceView
 from domain_packages_handler.core.waiting import Runtime, Superseded
 
-from testsupport.fakes.clock import SimClock
 from tests.handler.core.test_waiting import Counter, Probe
+from testsupport.fakes.clock import SimClock
 
 HANDLE = "https://cloudformation-waitcondition-eu-west-1.s3.amazonaws.com/arn%3A/Handle?sig=x"
 
