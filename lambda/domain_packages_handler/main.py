@@ -18,12 +18,13 @@ import boto3
 from .associations import kind as associations
 from .core.adapter import CLIENT_CONFIG
 from .core.handover import PROGRESS_KEY, Handover
-from .core.kind import Invocation, Kind, Request
+from .core.kind import Invocation, Kind, Lifecycle, Request
 from .core.logs import log_event
+from .core.long_wait import LongWait, SignalStatus, long_wait_of
 from .core.progress import Progress, physical_id
-from .core.properties import InvalidProperties
+from .core.properties import SERVICE_TIMEOUT_SECONDS, InvalidProperties, read_wait_handle
 from .core.responder import Responder
-from .core.waiting import HandOver, OperationFailed, Runtime
+from .core.waiting import HandOver, OperationFailed, Runtime, Superseded, Waiting
 from .packages import kind as packages
 from .upgrade_check import kind as upgrade_check
 
@@ -66,6 +67,7 @@ def run(event: dict[str, Any], context: Any) -> str:
     request = Request.of(event)
     try:
         lifecycle = kind.lifecycle(request)
+        long_wait = long_wait_of(helper, request, read_wait_handle(request.properties))
     except InvalidProperties as error:
         if event["RequestType"] == "Create":
             helper.set_physical_id(_invalid_create_id(event))
@@ -74,33 +76,88 @@ def run(event: dict[str, Any], context: Any) -> str:
         return str(event.get("PhysicalResourceId") or _invalid_create_id(event))
     helper.set_physical_id(lifecycle.physical_id)  # also carried by a timer's FAILED answer
 
-    now = time.time()
-    progress: Progress[Any]
-    if PROGRESS_KEY in event:
-        progress = Progress.from_json(event[PROGRESS_KEY], lifecycle.state_type)
-    else:
-        # Counted from CloudFormation's request, so a re-delivered event keeps its deadline.
-        started = request.started_at(now)
-        state = lifecycle.state_type.from_json({})
-        progress = Progress.start(started, lifecycle.timeout_seconds, lifecycle.physical_id, state)
+    progress = _progress(event, request, lifecycle, long_wait is not None)
+    if long_wait is not None and progress.answered_at is not None:
+        long_wait.stop_answering()  # answered by an earlier invocation: this one signals
     remaining_at_start = context.get_remaining_time_in_millis() / 1000.0
     runtime = Runtime(
         now=time.time,
         sleep=time.sleep,
         remaining=lambda: context.get_remaining_time_in_millis() / 1000.0,
         handover_margin=min(20.0, 0.25 * remaining_at_start),
+        early_answer=long_wait,
     )
     client = boto3.client("opensearch", config=CLIENT_CONFIG)
     operation = lifecycle.operation(Invocation(progress, runtime, client, helper.set_physical_id))
     handover = Handover(helper, event, context)
     helper.emergency_handover = lambda: handover.once(operation.progress.handed_over())
     try:
-        helper.add_data(operation.run())
+        _sleep_until_due(progress, runtime)
+        operation.check_current()
+        data = operation.run()
     except HandOver as handing:
         handover.once(handing.progress)
+    except Superseded:
+        helper.suppress_response()
+    except OperationFailed as failure:
+        if long_wait is None or not operation.answered:
+            raise  # crhelper answers FAILED with the reason
+        _end_long_wait(long_wait, operation, "FAILURE", str(failure), {})
+    else:
+        if long_wait is None:
+            helper.add_data(data)
+        else:
+            if not operation.answered:
+                long_wait.answer(data)  # done within CloudFormation's hour: answer, then signal
+            _end_long_wait(long_wait, operation, "SUCCESS", "", data)
     finally:
         helper.emergency_handover = None
     return operation.progress.physical_id
+
+
+def _progress(
+    event: Mapping[str, Any], request: Request, lifecycle: Lifecycle, long_wait: bool
+) -> Progress[Any]:
+    """The progress a hand-over carried, or a new one: counted from CloudFormation's request,
+    so a re-delivered event keeps its deadline; a long wait answers within the hour."""
+    if PROGRESS_KEY in event:
+        return Progress.from_json(event[PROGRESS_KEY], lifecycle.state_type)
+    return Progress.start(
+        request.started_at(time.time()),
+        lifecycle.timeout_seconds,
+        lifecycle.physical_id,
+        lifecycle.state_type.from_json({}),
+        answer_within=SERVICE_TIMEOUT_SECONDS if long_wait else None,
+    )
+
+
+def _sleep_until_due(progress: Progress[Any], runtime: Runtime) -> None:
+    """A hand-over came before the next look was due: wait the rest here, so that handing
+    over adds no calls (as long as this invocation keeps the time for a look and its own
+    hand-over)."""
+    if progress.resume_at is None:
+        return
+    due = progress.resume_at - runtime.now()
+    spare = runtime.remaining() - 3 * runtime.handover_margin
+    if due > 0 and spare > 0:
+        runtime.sleep(min(due, spare))
+
+
+def _end_long_wait(
+    long_wait: LongWait,
+    operation: Waiting[Any],
+    status: SignalStatus,
+    reason: str,
+    data: dict[str, str],
+) -> None:
+    """Signal the WaitCondition, unless a newer request took over meanwhile; the custom
+    resource was answered already, so nothing goes to its ResponseURL."""
+    long_wait.stop_answering()
+    try:
+        operation.check_current()
+    except Superseded:
+        return
+    long_wait.signal(status, reason, data)
 
 
 def handler(event: dict[str, Any], context: Any) -> None:

@@ -125,6 +125,9 @@ class DomainState:
     processing_status: str = ""
     #: `EngineVersion` ("OpenSearch_2.19", "Elasticsearch_7.10"); "" when not sent.
     engine_version: str = ""
+    #: `DeploymentStrategyOptions.DeploymentStrategy` (API model: Default, CapacityOptimized,
+    #: the slower batched blue/green for large domains); "" when not sent. Logged only.
+    deployment_strategy: str = ""
 
 
 @dataclass(frozen=True)

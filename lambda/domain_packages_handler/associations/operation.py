@@ -77,6 +77,8 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
     #: would hold, and the packages DescribePackages did not know.
     _packages_after: int = field(default=0, init=False, repr=False)
     _not_described: tuple[str, ...] = field(default=(), init=False, repr=False)
+    #: The latest listing, for a long wait's early answer.
+    _last_snapshot: Snapshot | None = field(default=None, init=False, repr=False)
 
     @property
     def domain(self) -> str:
@@ -100,6 +102,9 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             if self.target.is_create and self.state.pre_existing is None:
                 self.remember(pre_existing=already_there(self.target.package_ids, snapshot))
                 self._answer_failures_with_what_to_keep()
+            self._last_snapshot = snapshot
+            if self.state.has_submitted:
+                self.answer_early()  # a long wait answers once the service took the change
             decision = plan.decide(self.target, self.state, snapshot, self.runtime.now())
             if isinstance(decision, Done):
                 return self.finished(plan.response_data(self.target, snapshot))
@@ -119,6 +124,12 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             except _DomainLeaving:
                 log_event("done", domain=self.domain, note="domain is being deleted")
                 return self.finished({})
+
+    def provisional_data(self) -> dict[str, str]:
+        """A long wait's early answer: the attributes as far as the latest listing knows them
+        (plan.provisional_data)."""
+        snapshot = self._last_snapshot or Snapshot(associations={})
+        return plan.provisional_data(self.target, snapshot)
 
     def advice(self, error: ServiceError) -> str:
         """A rejected association names what the domain cannot take, whatever the error code:
@@ -213,6 +224,7 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             decision = plan.next_single_call(decision, snapshot)
         ids = decision.package_ids
         self._packages_after = plan.packages_after(decision, snapshot)
+        self.check_current()  # a long wait that a newer request took over calls nothing more
         try:
             answer = self.attempt(
                 f"{decision.action} {', '.join(ids)}", lambda: self._ready_then_call(decision)
@@ -243,7 +255,7 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             self.progress, state=self.state.submitted(decision.action, ids, self.runtime.now())
         )
         self.backoff.reset()
-        self.poll.reset()
+        self.restart_polls()
         self.poll_wait((Pending("domain " + self.domain, f"{decision.action} requested"),))
 
     def _ready_then_call(self, decision: Submit) -> bool:
@@ -264,9 +276,11 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
         the user fails at once); packages must have finished copying/validating."""
         self._not_described = ()
         domain = self.service.describe_domain(self.domain)
+        if domain.deployment_strategy != self.state.deployment_strategy:
+            self.remember(deployment_strategy=domain.deployment_strategy)
         ready = readiness.domain_readiness(self.domain, domain)
         if isinstance(ready, Wait):
-            progress = _change_progress(self.service, self.domain)
+            progress = _change_progress(self.service, self.domain, domain.deployment_strategy)
             awaiting = readiness.stopped_change(self.domain, progress, only=readiness.AWAITING_USER)
             return awaiting or ready
         if ready is not None or decision.action != "associate":
@@ -288,9 +302,12 @@ def _call(service: AssociationService, domain: str, decision: Submit, *, batch: 
         service.dissociate(domain, ids, batch=batch)
 
 
-def _change_progress(service: AssociationService, domain: str) -> ChangeProgress | None:
-    """The domain's latest change, logged; None when it reports none or cannot be read (a view
-    and a way out of a stopped change, never a reason to fail by itself)."""
+def _change_progress(
+    service: AssociationService, domain: str, deployment_strategy: str = ""
+) -> ChangeProgress | None:
+    """The domain's latest change, logged with the blue/green's deployment strategy; None when
+    it reports none or cannot be read (a view and a way out of a stopped change, never a reason
+    to fail by itself)."""
     try:
         progress = service.change_progress(domain)
     except ServiceError as error:
@@ -304,6 +321,8 @@ def _change_progress(service: AssociationService, domain: str) -> ChangeProgress
             config_status=progress.config_status,
             stage=progress.stage,
             percent=progress.percent,
+            stages=f"{progress.completed_stages}/{progress.total_stages}",
+            deployment_strategy=deployment_strategy or None,
         )
     return progress
 
@@ -319,7 +338,7 @@ def _blue_green(
     failed, cancelled, waiting for the user) or a stuck dissociation is a failure."""
     if not readiness.blue_green_in_flight(snapshot):
         return None
-    progress = _change_progress(service, domain)
+    progress = _change_progress(service, domain, state.deployment_strategy)
     if progress is None:
         return None
     if readiness.own_blue_green_in_flight(snapshot, state):

@@ -34,6 +34,13 @@ class AssociationState:
     single_calls: bool = False
     # A Create: the declared packages the domain had before it (None: not looked yet).
     pre_existing: tuple[str, ...] | None = None
+    # The domain's blue/green deployment strategy, as last described (for the logs).
+    deployment_strategy: str = ""
+
+    @property
+    def has_submitted(self) -> bool:
+        """Whether the service has accepted a change from this operation."""
+        return bool(self.associate_submitted or self.dissociate_submitted)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,7 +48,11 @@ class AssociationState:
             "dissociate_submitted": dict(self.dissociate_submitted),
             "single_calls": self.single_calls,
             "pre_existing": None if self.pre_existing is None else list(self.pre_existing),
+            **self._strategy_json(),
         }
+
+    def _strategy_json(self) -> dict[str, str]:
+        return {"deployment_strategy": self.deployment_strategy} if self.deployment_strategy else {}
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> AssociationState:
@@ -55,6 +66,7 @@ class AssociationState:
             },
             single_calls=bool(raw.get("single_calls", False)),
             pre_existing=None if pre_existing is None else tuple(map(str, pre_existing)),
+            deployment_strategy=str(raw.get("deployment_strategy") or ""),
         )
 
     def submitted(self, action: Action, package_ids: Iterable[str], now: float) -> AssociationState:
@@ -296,6 +308,27 @@ def next_single_call(submit: Submit, snapshot: Snapshot) -> Submit:
         if all(pre in active for pre in package.prerequisites):
             return Submit(submit.action, (package,))
     return Submit(submit.action, submit.packages[:1])
+
+
+#: The documented path of a TXT-DICTIONARY on the nodes (developer guide, "Importing and
+#: managing packages": use analyzers/<package ID> as the file path).
+DICTIONARY_PATH_PREFIX = "analyzers/"
+
+
+def provisional_data(target: Target, snapshot: Snapshot) -> dict[str, str]:
+    """The Data a long wait answers with once its change is accepted, before the end: the
+    listing's values where it has them, else the dictionary's documented path and the version
+    the domain is to run."""
+    data = response_data(target, snapshot)
+    for package in target.associate:
+        key = package.alias or package.package_id
+        association = snapshot.associations.get(package.package_id)
+        dictionary = association is not None and association.package_type == "TXT-DICTIONARY"
+        if not data[f"ReferencePath.{key}"] and dictionary:
+            data[f"ReferencePath.{key}"] = DICTIONARY_PATH_PREFIX + package.package_id
+        if not data[f"PackageVersion.{key}"] and package.package_version:
+            data[f"PackageVersion.{key}"] = package.package_version
+    return data
 
 
 def response_data(target: Target, snapshot: Snapshot) -> dict[str, str]:

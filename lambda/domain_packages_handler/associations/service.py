@@ -118,6 +118,9 @@ class OpenSearchAssociations:
             processing=bool(status.get("Processing")) or bool(status.get("UpgradeProcessing")),
             processing_status=str(status.get("DomainProcessingStatus") or ""),
             engine_version=str(status.get("EngineVersion") or ""),
+            deployment_strategy=str(
+                (status.get("DeploymentStrategyOptions") or {}).get("DeploymentStrategy") or ""
+            ),
         )
 
     def change_progress(self, domain_name: str) -> ChangeProgress | None:

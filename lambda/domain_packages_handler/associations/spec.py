@@ -35,10 +35,13 @@ from typing import Any
 
 from ..core.names import DOMAIN_NAME_PATTERN, PACKAGE_ID_PATTERN, PACKAGE_NAME_PATTERN
 from ..core.properties import (
+    MAX_TIMEOUT_SECONDS,
+    SERVICE_TIMEOUT_SECONDS,
     InvalidProperties,
     parse_bool,
     parse_timeout,
     read_name,
+    read_wait_handle,
     require_properties,
 )
 from .model import DesiredPackage
@@ -169,5 +172,10 @@ def parse_properties(properties: Mapping[str, Any] | None) -> ResourceSpec:
     return ResourceSpec(
         domain_name=domain_name,
         packages=packages,
-        timeout_seconds=parse_timeout(properties.get("TimeoutSeconds")),
+        # Longer than CloudFormation lets a custom resource wait only with a WaitCondition's
+        # handle to signal at the end.
+        timeout_seconds=parse_timeout(
+            properties.get("TimeoutSeconds"),
+            MAX_TIMEOUT_SECONDS if read_wait_handle(properties) else SERVICE_TIMEOUT_SECONDS,
+        ),
     )

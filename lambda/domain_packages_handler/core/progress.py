@@ -35,17 +35,42 @@ class Progress(Generic[S]):
     physical_id: str
     state: S
     handovers: int = 0
+    #: A long wait (longer than CloudFormation lets a custom resource wait) answers the custom
+    #: resource by this time at the latest and goes on waiting; None: answer at the end.
+    answer_by: float | None = None
+    #: When the custom resource was answered ahead of the end (None: not yet).
+    answered_at: float | None = None
+    #: When the current poll schedule started (the last call that changed something).
+    poll_since: float | None = None
+    #: The next look is due then: a hand-over does not make the next invocation look early.
+    resume_at: float | None = None
 
     @classmethod
-    def start(cls, now: float, timeout_seconds: int, physical_id: str, state: S) -> Progress[S]:
-        return cls(now, deadline_for(now, timeout_seconds), physical_id, state)
+    def start(
+        cls,
+        now: float,
+        timeout_seconds: int,
+        physical_id: str,
+        state: S,
+        *,
+        answer_within: int | None = None,
+    ) -> Progress[S]:
+        answer_by = None if answer_within is None else deadline_for(now, answer_within)
+        return cls(now, deadline_for(now, timeout_seconds), physical_id, state, answer_by=answer_by)
 
     def to_json(self) -> dict[str, Any]:
+        optional = {
+            "answer_by": self.answer_by,
+            "answered_at": self.answered_at,
+            "poll_since": self.poll_since,
+            "resume_at": self.resume_at,
+        }
         return {
             "started_at": self.started_at,
             "deadline": self.deadline,
             "physical_id": self.physical_id,
             "handovers": self.handovers,
+            **{k: v for k, v in optional.items() if v is not None},
             "state": self.state.to_json(),
         }
 
@@ -56,11 +81,19 @@ class Progress(Generic[S]):
             deadline=float(raw["deadline"]),
             physical_id=str(raw["physical_id"]),
             handovers=int(raw.get("handovers", 0)),
+            answer_by=_optional_float(raw.get("answer_by")),
+            answered_at=_optional_float(raw.get("answered_at")),
+            poll_since=_optional_float(raw.get("poll_since")),
+            resume_at=_optional_float(raw.get("resume_at")),
             state=state_type.from_json(dict(raw.get("state") or {})),
         )
 
-    def handed_over(self) -> Progress[S]:
-        return replace(self, handovers=self.handovers + 1)
+    def handed_over(self, resume_at: float | None = None) -> Progress[S]:
+        return replace(self, handovers=self.handovers + 1, resume_at=resume_at)
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def deadline_for(started_at: float, timeout_seconds: int) -> float:

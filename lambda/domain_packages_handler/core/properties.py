@@ -9,7 +9,13 @@ from typing import Any
 from .names import NAME_RULE
 
 DEFAULT_TIMEOUT_SECONDS = 3600
-MAX_TIMEOUT_SECONDS = 3600
+#: CloudFormation's longest ServiceTimeout: a custom resource must be answered within it.
+SERVICE_TIMEOUT_SECONDS = 3600
+#: The longest wait a kind may take: a DomainPackages above SERVICE_TIMEOUT_SECONDS answers
+#: early and is waited for by an AWS::CloudFormation::WaitCondition (Timeout ≤ 43,200 s).
+MAX_TIMEOUT_SECONDS = 43200
+#: The property that carries the WaitConditionHandle's URL of a long wait.
+WAIT_HANDLE_KEY = "WaitHandle"
 
 
 class InvalidProperties(ValueError):
@@ -30,15 +36,30 @@ def parse_bool(value: Any, what: str) -> bool | None:
     raise InvalidProperties(f"{what} must be true or false, got {value!r}")
 
 
-def parse_timeout(raw: Any) -> int:
-    """TimeoutSeconds, clamped to 1..3600 (CloudFormation's ServiceTimeout range)."""
+def parse_timeout(raw: Any, maximum: int = SERVICE_TIMEOUT_SECONDS) -> int:
+    """TimeoutSeconds, clamped to 1..`maximum` (CloudFormation's ServiceTimeout range unless
+    the kind waits longer through a WaitCondition)."""
     if raw is None or raw == "":
         return DEFAULT_TIMEOUT_SECONDS
     try:
         seconds = int(float(str(raw)))
     except ValueError:
         raise InvalidProperties(f"TimeoutSeconds must be a number, got {raw!r}") from None
-    return max(1, min(seconds, MAX_TIMEOUT_SECONDS))
+    return max(1, min(seconds, maximum))
+
+
+def read_wait_handle(properties: Mapping[str, Any] | None) -> str | None:
+    """The WaitConditionHandle URL of a long wait; None when the resource has none.
+
+    CloudFormation's handle is a presigned HTTPS URL: anything else is refused rather than
+    signalled (the handler never PUTs to a URL it cannot trust to be the handle)."""
+    raw = (properties or {}).get(WAIT_HANDLE_KEY)
+    if raw is None or raw == "":
+        return None
+    url = str(raw).strip()
+    if not url.startswith("https://"):
+        raise InvalidProperties(f"{WAIT_HANDLE_KEY} must be a WaitConditionHandle's https URL")
+    return url
 
 
 def require_properties(properties: Mapping[str, Any] | None) -> Mapping[str, Any]:

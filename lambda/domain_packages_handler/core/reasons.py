@@ -87,7 +87,7 @@ def package_in_use(where: str, package_id: str, domains: Sequence[str]) -> str:
 def timed_out(where: str, elapsed_seconds: float, pending: Sequence[Pending]) -> str:
     """The deadline passed: say what is still pending and what to do (`where`: "domain d")."""
     head = f"timed out after {int(elapsed_seconds)} s on {where} waiting for "
-    tail = ". Raise `timeout` (max 1 h) or check the domain in the console."
+    tail = ". Raise `timeout` (DomainPackages: up to 12 h) or check the domain in the console."
     parts = [str(p) for p in pending] or ["the service"]
     if len(parts) > 6:
         parts = [*parts[:5], f"{len(parts) - 5} more"]

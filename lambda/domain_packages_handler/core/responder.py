@@ -18,25 +18,21 @@ Its stubs omit them, hence the type-ignore comments.
 from __future__ import annotations
 
 import json
-import ssl
 import threading
 import time
 from collections.abc import Callable
-from http.client import HTTPSConnection
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from crhelper import CfnResource
 
+from .https_put import PUT_ATTEMPTS, put_json
 from .logs import log_event, logger
 
 #: crhelper's private methods this module overrides, in the order an invocation calls them.
 CRHELPER_HOOKS = ("_crhelper_init", "_set_timeout", "_cfn_response", "_send", "_timeout")
 
 MAX_RESPONSE_BYTES = 4096
-PUT_ATTEMPTS = 6
-PUT_TIMEOUT_SECONDS = 10.0
-PUT_BACKOFF_CAP_SECONDS = 8.0
+__all__ = ["PUT_ATTEMPTS", "Responder", "put_response", "stack_event_reason"]
 
 
 def _fit_response(body: dict[str, Any]) -> str:
@@ -64,41 +60,17 @@ def put_response(
     attempts: int = PUT_ATTEMPTS,
 ) -> bool:
     """PUT the answer to the pre-signed URL; True once CloudFormation's store accepted it."""
-    payload = _fit_response(body)
-    parts = urlsplit(url)
-    path = urlunsplit(("", "", *parts[2:]))
-    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
-    if isinstance(ssl_verify, str):
-        context.load_verify_locations(cafile=ssl_verify)
-    last_error = ""
-    for attempt in range(1, attempts + 1):
-        try:
-            connection = HTTPSConnection(parts.netloc, context=context, timeout=PUT_TIMEOUT_SECONDS)
-            try:
-                connection.request(
-                    "PUT",
-                    path,
-                    body=payload,
-                    headers={"content-type": "", "content-length": str(len(payload.encode()))},
-                )
-                response = connection.getresponse()
-                response.read()
-            finally:
-                connection.close()
-            if 200 <= response.status < 300:
-                log_event(
-                    "response_sent",
-                    status=body.get("Status"),
-                    attempt=attempt,
-                    physical_id=body.get("PhysicalResourceId"),
-                )
-                return True
-            last_error = f"HTTP {response.status} {response.reason}"
-        except (OSError, ssl.SSLError) as error:
-            last_error = f"{type(error).__name__}: {error}"
-        log_event("response_retry", attempt=attempt, error=last_error)
-        if attempt < attempts:
-            sleep(min(PUT_BACKOFF_CAP_SECONDS, 0.5 * 2 ** (attempt - 1)))
+    attempt, last_error = put_json(
+        url, _fit_response(body), ssl_verify, what="response", sleep=sleep, attempts=attempts
+    )
+    if attempt:
+        log_event(
+            "response_sent",
+            status=body.get("Status"),
+            attempt=attempt,
+            physical_id=body.get("PhysicalResourceId"),
+        )
+        return True
     logger.error(
         json.dumps(
             {
@@ -112,6 +84,15 @@ def put_response(
         )
     )
     return False
+
+
+def stack_event_reason(reason: str) -> str:
+    """The Reason as CloudFormation's stack event shows it: crhelper 2.0.12 cuts a reason over
+    256 characters to its last 240 behind "ERROR: (truncated) " (its `_send`). A long wait's
+    FAILURE signal carries the same text."""
+    if len(reason) > 256:
+        return "ERROR: (truncated) " + reason[len(reason) - 240 :]
+    return reason
 
 
 class Responder(CfnResource):
@@ -146,6 +127,16 @@ class Responder(CfnResource):
             self._suppressed = False
         self.emergency_handover = None
         return bool(super()._crhelper_init(event, context))  # type: ignore[misc]
+
+    def answer_now(self) -> bool:
+        """Answer SUCCESS now, with the Data and physical ID set so far, and not again at the
+        end of the invocation (a long wait answers once its change is accepted)."""
+        with self._answer_lock:
+            if self._suppressed or self._answered:
+                return False
+            self._answered = True
+        super()._send("SUCCESS", "", send_response=put_response)  # type: ignore[misc]
+        return True
 
     def suppress_response(self) -> None:
         """A later invocation will answer this request."""

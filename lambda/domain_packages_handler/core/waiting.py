@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from . import reasons
 from .errors import ChangeInProgress, Rejected, Retryable, ServiceError
@@ -32,6 +32,18 @@ class HandOver(Exception):
         self.progress = progress
 
 
+class Superseded(Exception):
+    """A newer request for the same resource took over this long wait: stop, say nothing."""
+
+
+class EarlyAnswer(Protocol):
+    """A long wait's way to answer CloudFormation before the end (core/long_wait.py)."""
+
+    def answer(self, data: dict[str, str]) -> None: ...
+
+    def superseded(self, answered_at: float) -> bool: ...
+
+
 class Retried:
     """`Waiting.attempt`'s answer when the call met a retryable error and the back-off passed."""
 
@@ -47,6 +59,8 @@ class Runtime:
     sleep: Callable[[float], None]
     remaining: Callable[[], float]
     handover_margin: float = 20.0
+    #: Set for a long wait: answers the custom resource once the change is accepted.
+    early_answer: EarlyAnswer | None = None
 
 
 @dataclass
@@ -79,6 +93,47 @@ class Waiting(Generic[S]):
     @property
     def state(self) -> S:
         return self.progress.state
+
+    @property
+    def answered(self) -> bool:
+        """Whether the custom resource has been answered ahead of the end (a long wait)."""
+        return self.progress.answered_at is not None
+
+    def provisional_data(self) -> dict[str, str]:
+        """The Data to answer with before the wait ends; a kind that answers early overrides."""
+        return {}
+
+    def answer_early(self) -> None:
+        """A long wait's change is accepted: answer the custom resource now and go on waiting
+        (the WaitCondition waits for the end). Does nothing outside a long wait or twice."""
+        early = self.runtime.early_answer
+        if early is None or self.answered:
+            return
+        early.answer(self.provisional_data())
+        now = self.runtime.now()
+        self.progress = replace(self.progress, answered_at=now)
+        log_event(
+            "long_wait",
+            phase="answered",
+            on=self.where,
+            elapsed=self.elapsed(),
+            waits_until=round(self.progress.deadline - now, 3),
+        )
+
+    def check_current(self) -> None:
+        """Once answered, a long wait stops (Superseded) when a newer request took over."""
+        early = self.runtime.early_answer
+        answered_at = self.progress.answered_at
+        if early is None or answered_at is None:
+            return
+        if early.superseded(answered_at):
+            log_event("long_wait", phase="superseded", on=self.where, elapsed=self.elapsed())
+            raise Superseded(f"a newer request took over {self.where}")
+
+    def restart_polls(self) -> None:
+        """Something changed (a call was accepted): look again soon, then less and less often."""
+        self.poll.reset()
+        self.progress = replace(self.progress, poll_since=self.runtime.now())
 
     def remember(self, **changes: Any) -> None:
         """Record facts in the kind's state, so that a hand-over carries them."""
@@ -139,8 +194,10 @@ class Waiting(Generic[S]):
         return round(self.runtime.now() - self.progress.started_at, 3)
 
     def poll_wait(self, pending: tuple[Pending, ...]) -> None:
-        """Wait one poll interval for `pending`."""
-        self.wait(pending, self.poll.next())
+        """Wait one poll interval for `pending`: longer the longer the wait has run."""
+        since = self.progress.poll_since
+        waited = self.runtime.now() - (self.progress.started_at if since is None else since)
+        self.wait(pending, self.poll.next(waited))
 
     def wait(self, pending: tuple[Pending, ...], seconds: float) -> None:
         """Sleep before the next look, unless the deadline or the invocation's end comes first."""
@@ -149,6 +206,14 @@ class Waiting(Generic[S]):
             log_event("timed_out", on=self.where, elapsed=self.elapsed(), pending=pending)
             raise OperationFailed(reasons.timed_out(self.where, self.elapsed(), pending))
         seconds = min(seconds, self.progress.deadline - now)
+        answer_by = self.progress.answer_by
+        if answer_by is not None and not self.answered and self.runtime.early_answer:
+            if now >= answer_by:
+                # CloudFormation's hour is nearly up and the service has not taken the change
+                # yet (a busy domain): answer, and let the WaitCondition wait for the rest.
+                self.answer_early()
+            else:
+                seconds = min(seconds, answer_by - now)
         log_event(
             "wait",
             on=self.where,
@@ -157,7 +222,7 @@ class Waiting(Generic[S]):
             elapsed=self.elapsed(),
         )
         if self.runtime.remaining() - seconds < self.runtime.handover_margin:
-            raise HandOver(self.progress.handed_over())
+            raise HandOver(self.progress.handed_over(resume_at=now + seconds))
         self.runtime.sleep(seconds)
 
     def finished(self, data: dict[str, str]) -> dict[str, str]:

@@ -39,7 +39,7 @@ class PackageDeletion(PackageOperation):
             self._request_deletion(package_id)
         except PackageNotFound:
             return {}
-        self.poll.reset()
+        self.restart_polls()
         while True:
             gone = plan.gone_decision(self._describe(package_id))
             if isinstance(gone, Done):

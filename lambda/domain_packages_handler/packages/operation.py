@@ -99,7 +99,7 @@ class PackageOperation(Waiting[PackageState], advice=_ADVICE):
         UpdatePackage just answered: the import has only started, so the first look waits.
         `must_exist`: the package existed before, so not finding it is final (a package just
         created may take a moment to be described)."""
-        self.poll.reset()
+        self.restart_polls()
         if submitted is not None:
             self.poll_wait((Pending(package_id, submitted.status or "submitted"),))
         while True:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from domain_packages_handler.associations import readiness
@@ -30,8 +30,13 @@ from domain_packages_handler.core.errors import (
 from domain_packages_handler.core.outcome import ErrorDetails
 from domain_packages_handler.core.package_status import PackageAvailability
 from domain_packages_handler.core.progress import Progress, deadline_for
-from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
-from domain_packages_handler.core.waiting import HandOver, OperationFailed, Runtime
+from domain_packages_handler.core.timing import (
+    POLL_FRACTION,
+    POLL_SCHEDULE_SECONDS,
+    Backoff,
+    PollSchedule,
+)
+from domain_packages_handler.core.waiting import HandOver, OperationFailed, Runtime, Superseded
 
 from testsupport.fakes.clock import SimClock
 
@@ -606,9 +611,10 @@ def test_a_plugin_dissociation_that_does_not_move_fails_with_what_to_do() -> Non
         operation.run()
     reason = str(failed.value)
     assert reason.startswith("dissociation failed on domain d: F1 DissociationStuck: ")
-    assert "'Creating a new environment' for 30 min" in reason
     assert clock.t >= 5.0 + readiness.STUCK_AFTER_SECONDS
-    assert clock.t < 5.0 + readiness.STUCK_AFTER_SECONDS + 10
+    # Noticed within one poll, which after half an hour is POLL_FRACTION of the time waited.
+    assert clock.t < 5.0 + readiness.STUCK_AFTER_SECONDS * (1 + POLL_FRACTION) + 10
+    assert f"'Creating a new environment' for {int((clock.t - 5.0) // 60)} min" in reason
 
 
 def test_a_plugin_dissociation_that_moves_is_waited_for() -> None:
@@ -626,3 +632,62 @@ def test_a_plugin_dissociation_that_moves_is_waited_for() -> None:
     service.change_progress = lambda domain_name: moving()  # type: ignore[method-assign]
     assert operation.run() == {}
     assert clock.t >= 2400.0
+
+
+@dataclass
+class RecordingEarlyAnswer:
+    """A long wait's early answer, recorded with the simulated time it came at."""
+
+    clock: SimClock
+    answers: list[tuple[float, dict[str, str]]] = field(default_factory=list)
+    newer_after: float | None = None
+
+    def answer(self, data: dict[str, str]) -> None:
+        self.answers.append((self.clock.t, data))
+
+    def superseded(self, answered_at: float) -> bool:
+        return self.newer_after is not None and self.clock.t >= self.newer_after
+
+
+def long_wait(
+    target: Target, early: RecordingEarlyAnswer, timeout: int = 43200, **service_kw: object
+) -> tuple[AssociationOperation, FakeService]:
+    operation, service, _ = make(target, clock=early.clock, timeout=timeout, **service_kw)
+    operation.progress = Progress.start(
+        early.clock.t, timeout, "pid", AssociationState(), answer_within=3600
+    )
+    operation.runtime = replace(operation.runtime, early_answer=early)
+    return operation, service
+
+
+def test_a_long_wait_answers_once_the_association_is_accepted_and_waits_on() -> None:
+    early = RecordingEarlyAnswer(SimClock(invocation_end=1e9))
+    plugin = DesiredPackage("G1", package_version="v1", alias="Plugin")
+    operation, service = long_wait(
+        Target("d", associate=(plugin,)), early, duration=3 * 3600.0, types={"G1": "ZIP-PLUGIN"}
+    )
+    data = operation.run()
+    assert len(early.answers) == 1
+    answered_at, provisional = early.answers[0]
+    assert answered_at < 10.0  # right after AssociatePackages was accepted
+    assert provisional["PackageVersion.Plugin"] == "v1"
+    assert data["PackageVersion.Plugin"] == "v1"
+    # Three hours of blue/green: the end is noticed within 5 % of the wait...
+    assert early.clock.t - 3 * 3600.0 <= 0.05 * 3 * 3600.0
+    # ...for far fewer than 300 calls per hour.
+    assert len(service.calls) <= 300 * 3 / 2
+
+
+def test_a_superseded_long_wait_calls_nothing_more() -> None:
+    early = RecordingEarlyAnswer(SimClock(invocation_end=1e9), newer_after=100.0)
+    plugins = (DesiredPackage("G1"), DesiredPackage("G2"))
+    operation, service = long_wait(
+        Target("d", associate=plugins),
+        early,
+        duration=600.0,
+        types={"G1": "ZIP-PLUGIN", "G2": "ZIP-PLUGIN"},
+        batch_enabled=False,
+    )
+    with pytest.raises(Superseded):
+        operation.run()
+    assert service.count("associate") == 1  # G2's call never went out

@@ -271,6 +271,28 @@ def test_response_data_has_both_keys_for_every_declared_package() -> None:
     }
 
 
+def test_provisional_data_fills_what_the_listing_does_not_say_yet() -> None:
+    plugin = DesiredPackage("F2", package_version="v7", alias="Plugin")
+    target = Target("d", associate=(F1, plugin, F3))
+    actual = snap(
+        assoc("F1", S.ASSOCIATING, package_type="TXT-DICTIONARY"),
+        assoc("F2", S.ASSOCIATING, package_type="ZIP-PLUGIN"),
+    )
+    assert plan.provisional_data(target, actual) == {
+        "ReferencePath.F1": "analyzers/F1",  # the documented path of a dictionary
+        "PackageVersion.F1": "",
+        "ReferencePath.Plugin": "",  # plugins have no path
+        "PackageVersion.Plugin": "v7",  # the version the domain is to run
+        "ReferencePath.F3": "",  # not listed yet: nothing known
+        "PackageVersion.F3": "",
+    }
+    listed = snap(assoc("F1", S.ASSOCIATING, reference_path="x/F1", package_version="v2"))
+    assert plan.provisional_data(Target("d", associate=(F1,)), listed) == {
+        "ReferencePath.F1": "x/F1",
+        "PackageVersion.F1": "v2",
+    }
+
+
 def test_physical_id_is_unique_per_resource_and_domain_and_bounded() -> None:
     stack = "arn:aws:cloudformation:us-east-1:1:stack/s/0b7c-uuid"
     a = physical_id("d1", stack, "A")
