@@ -222,7 +222,9 @@ class WaitCondition:
         return self.created_at + self.timeout
 
     @property
-    def status(self) -> WaitStatus:
+    def status(self) -> str:
+        """CREATE_IN_PROGRESS, CREATE_COMPLETE or CREATE_FAILED (a plain str, so that a test can
+        assert one status, move the clock and assert another)."""
         return self._outcome().status
 
     @property
