@@ -35,10 +35,11 @@ from opensearch_packages.associations.upgrade_check import (
 )
 from opensearch_packages.associations.upgrades import warn_if_replaced_on_version_change
 from opensearch_packages.associations.validation import check_domain, normalise_packages
+from opensearch_packages.core.api import MAX_TIMEOUT_SECONDS
 from opensearch_packages.core.errors import Subject
 from opensearch_packages.core.ipackage import IPackage, IPackageByName
 from opensearch_packages.core.provider import Provider
-from opensearch_packages.core.values import check_removal_policy, check_timeout
+from opensearch_packages.core.values import TimeoutLimit, check_removal_policy, check_timeout
 
 #: CloudFormation resource type of the custom resource.
 RESOURCE_TYPE = "Custom::OpenSearchDomainPackages"
@@ -103,7 +104,11 @@ class DomainPackages(Construct):
         subject = Subject("DomainPackages", id)
         check_domain(subject, domain, domain_name)
         normalised = normalise_packages(subject, packages)
-        timeout_seconds = check_timeout(subject, timeout)
+        timeout_seconds = check_timeout(
+            subject,
+            timeout,
+            TimeoutLimit(MAX_TIMEOUT_SECONDS, "CloudFormation allows a custom resource to wait"),
+        )
         removal = check_removal_policy(
             subject, removal_policy, "dissociate the packages on delete", "leave them associated"
         )
