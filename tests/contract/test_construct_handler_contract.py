@@ -25,6 +25,7 @@ from aws_cdk import aws_opensearchservice as opensearch
 from botocore.validate import ParamValidator
 from domain_packages_handler.associations.service import association_request
 from domain_packages_handler.associations.spec import ResourceSpec, parse_properties
+from domain_packages_handler.core.properties import read_wait_handle
 from domain_packages_handler.packages.plan import scope_change
 from domain_packages_handler.packages.service import OpenSearchPackageStore
 from domain_packages_handler.packages.spec import PackageSpec, parse_package_properties
@@ -48,6 +49,15 @@ def role_arn(logical_id: str) -> str:
     return f"arn:aws:iam::{ACCOUNT}:role/{logical_id}"
 
 
+def handle_url(logical_id: str) -> str:
+    """A WaitConditionHandle's Ref: a presigned S3 URL (the user guide's example's shape)."""
+    return (
+        f"https://cloudformation-waitcondition-{REGION}.s3.amazonaws.com/"
+        f"arn%3Aaws%3Acloudformation%3A{REGION}%3A{ACCOUNT}%3Astack%2FContract%2Fid%2F{logical_id}"
+        "?X-Amz-Signature=stand-in"
+    )
+
+
 def key_arn(logical_id: str) -> str:
     return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{logical_id.lower()}"
 
@@ -61,6 +71,8 @@ class Resolver:
     def ref(self, logical: str) -> str:
         if self.types[logical] == "Custom::OpenSearchPackage":
             return fake_package_id(logical)
+        if self.types[logical] == "AWS::CloudFormation::WaitConditionHandle":
+            return handle_url(logical)
         return logical
 
     def get_att(self, logical: str, attribute: str) -> str:
@@ -402,3 +414,34 @@ def test_the_upgrade_checks_properties_parse_as_the_intended_check() -> None:
         (Plugin(names[0]), Plugin("analysis-sudachi", "AWS"), Plugin(names[1])),
         300,
     )
+
+
+@pytest.mark.parametrize("hours", [2, 12])
+def test_a_long_waits_properties_parse_with_its_handle_and_whole_timeout(hours: int) -> None:
+    """Above an hour the construct sends the handle's URL and the whole timeout, and answers
+    within CloudFormation's hour (ServiceTimeout): the handler reads both, unclamped."""
+    app = cdk.App(context={"aws:cdk:bundling-stacks": []})
+    stack = cdk.Stack(app, "Contract", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    synonyms = Package(stack, "Synonyms", source=str(REPO / "example" / "synonyms.txt"))
+    DomainPackages(
+        stack,
+        "SearchPackages",
+        domain_name="my-domain",
+        packages=[synonyms, "F111111111"],
+        timeout=Duration.hours(hours),
+    )
+    synthesised: dict[str, Any] = app.synth().get_stack_by_name("Contract").template
+    _, resource = resource_of(synthesised, "Custom::OpenSearchDomainPackages", "SearchPackages")
+    handle, _ = resource_of(synthesised, "AWS::CloudFormation::WaitConditionHandle", "Search")
+    properties = delivered(Resolver(synthesised["Resources"]), resource)
+    assert properties["ServiceTimeout"] == "3600"
+    assert read_wait_handle(properties) == handle_url(handle)
+    spec = parse_properties(properties)
+    assert spec.timeout_seconds == hours * 3600
+    synonyms_logical, _ = resource_of(synthesised, "Custom::OpenSearchPackage", "Synonyms")
+    assert spec.package_ids == (fake_package_id(synonyms_logical), "F111111111")
+
+
+def test_up_to_an_hour_there_is_no_handle(template: dict[str, Any]) -> None:
+    _, resource = resource_of(template, "Custom::OpenSearchDomainPackages", "SearchPackages")
+    assert read_wait_handle(delivered(Resolver(template["Resources"]), resource)) is None

@@ -2,8 +2,8 @@
 
 The construct itself only wires: ``validation`` checks its arguments, ``properties`` writes the
 custom resource's entries, ``dependencies`` orders it against the domain, ``keys`` names its
-attributes, and the shared ``core.provider`` serves the ``Custom::OpenSearchDomainPackages``
-resource.
+attributes, ``long_wait`` adds the wait condition of a wait over an hour, and the shared
+``core.provider`` serves the ``Custom::OpenSearchDomainPackages`` resource.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnWaitCondition, CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_opensearchservice as opensearch
 from constructs import Construct
@@ -26,6 +26,14 @@ from opensearch_packages.associations.keys import (
     package_id_of,
     package_key,
     package_label,
+)
+from opensearch_packages.associations.long_wait import (
+    DOMAIN_PACKAGES_TIMEOUT,
+    WAIT_HANDLE_PROPERTY,
+    LongWait,
+    after_wait,
+    is_long,
+    service_timeout,
 )
 from opensearch_packages.associations.properties import package_property
 from opensearch_packages.associations.upgrade_check import (
@@ -84,9 +92,13 @@ class DomainPackages(Construct):
         resource is deleted (removed from the stack, replaced, or the stack destroyed).
         ``RemovalPolicy.RETAIN`` leaves them associated (CloudFormation's ``DeletionPolicy`` and
         ``UpdateReplacePolicy`` ``Retain``).
-    :param timeout: The longest one create, update or delete may wait for the service. Also the
-        custom resource's ``ServiceTimeout``. At most 1 hour, CloudFormation's limit; plugins
-        can take tens of minutes (blue/green deployment). Default: 1 hour.
+    :param timeout: The longest one create, update or delete may wait for the service, at most
+        12 hours. Up to 1 hour it is the custom resource's ``ServiceTimeout``. Above (plugins
+        run a blue/green deployment, which takes hours on a large domain or with the
+        capacity-optimized strategy), the custom resource answers once the service accepts the
+        change, within an hour, and the stack waits on a ``WaitCondition`` with this
+        ``Timeout``, which the handler signals when the packages are ACTIVE or gone
+        (``wait_condition``; README, "Long waits: plugins on large domains"). Default: 1 hour.
     """
 
     def __init__(
@@ -103,7 +115,7 @@ class DomainPackages(Construct):
         subject = Subject("DomainPackages", id)
         check_domain(subject, domain, domain_name)
         normalised = normalise_packages(subject, packages)
-        timeout_seconds = check_timeout(subject, timeout)
+        timeout_seconds = check_timeout(subject, timeout, DOMAIN_PACKAGES_TIMEOUT)
         removal = check_removal_policy(
             subject, removal_policy, "dissociate the packages on delete", "leave them associated"
         )
@@ -132,14 +144,22 @@ class DomainPackages(Construct):
             # A package by name resolves per engine version: a new version must send this
             # resource an Update, which CloudFormation runs after the domain's upgrade.
             properties["EngineVersion"] = engine_version
+        long_wait = None
+        if is_long(timeout_seconds):
+            long_wait = LongWait(
+                self, properties=properties, packages=normalised, timeout_seconds=timeout_seconds
+            )
+            properties[WAIT_HANDLE_PROPERTY] = long_wait.url
+            provider.allow_describe_own_stack()
         self._resource = provider.custom_resource(
             self,
             resource_type=RESOURCE_TYPE,
-            timeout=self._timeout,
+            timeout=service_timeout(timeout_seconds),
             properties=properties,
             removal_policy=removal,
             associates=True,
         )
+        self._wait_condition = None if long_wait is None else long_wait.follow(self._resource)
         if domain is not None:
             depend_on_domain(self._resource, domain)
             domain_waits_for_packages(domain, normalised, self)
@@ -166,8 +186,16 @@ class DomainPackages(Construct):
 
     @property
     def timeout(self) -> Duration:
-        """The longest one lifecycle operation may wait (the custom resource's ServiceTimeout)."""
+        """The longest one lifecycle operation may wait: up to an hour the custom resource's
+        ServiceTimeout, above the wait condition's Timeout."""
         return self._timeout
+
+    @property
+    def wait_condition(self) -> CfnWaitCondition | None:
+        """The ``AWS::CloudFormation::WaitCondition`` the stack waits on when ``timeout`` is over
+        an hour (a new one, with a new handle, for each change); None up to an hour. A child of
+        this construct, so ``node.add_dependency(packages)`` waits for it too."""
+        return self._wait_condition
 
     @property
     def function(self) -> lambda_.IFunction:
@@ -176,34 +204,42 @@ class DomainPackages(Construct):
 
     def reference_path(self, package: str | IPackage) -> str:
         """The package's path on the domain's nodes (a token), e.g. for a TXT-DICTIONARY the
-        ``synonyms_path`` to use in index settings.
+        ``synonyms_path`` to use in index settings. What uses it waits for the packages (and,
+        above an hour, for the ``wait_condition``).
 
         :param package: One of the package IDs or ``IPackage`` objects given to this construct.
         :raises ValueError: if ``package`` is not one of them.
         """
-        return self._resource.get_att_string(f"ReferencePath.{self._attribute_key(package)}")
+        return self._attribute(f"ReferencePath.{self._attribute_key(package)}")
 
     def package_version(self, package: str | IPackage) -> str:
-        """The version of the package the domain runs (a token), once the operation is done.
+        """The version of the package the domain runs (a token), once the operation is done
+        (above an hour: once the ``wait_condition`` is).
 
         :param package: One of the package IDs or ``IPackage`` objects given to this construct.
         :raises ValueError: if ``package`` is not one of them.
         """
-        return self._resource.get_att_string(f"PackageVersion.{self._attribute_key(package)}")
+        return self._attribute(f"PackageVersion.{self._attribute_key(package)}")
 
     def package_id(self, package: str | IPackage) -> str:
         """The ID of the package the domain runs: for a package referenced by name
         (``Package.from_package_name``) the ID the handler resolved against the domain's engine
         version (a token, the ``PackageID.<alias>`` attribute, new after an engine upgrade);
-        for any other package its own ID (a string, or the ``Package``'s token).
+        for any other package its own ID (a string, or the ``Package``'s token), which is known
+        before the association and so waits for nothing.
 
         :param package: One of the package IDs or ``IPackage`` objects given to this construct.
         :raises ValueError: if ``package`` is not one of them.
         """
         key = self._attribute_key(package)
         if isinstance(package, IPackageByName):
-            return self._resource.get_att_string(f"PackageID.{key}")
+            return self._attribute(f"PackageID.{key}")
         return package_id_of(package)
+
+    def _attribute(self, name: str) -> str:
+        """The custom resource's attribute ``name`` (a token), made to wait for the wait
+        condition too when there is one."""
+        return after_wait(self._resource.get_att_string(name), self._wait_condition)
 
     def _attribute_key(self, package: str | IPackage) -> str:
         """The package's key in the attribute names: its ID, or for an ``IPackage`` whose ID is

@@ -23,7 +23,13 @@ PACKAGE_TYPES: tuple[PackageType, ...] = (
     PACKAGE_CONFIG,
 )
 
-#: CloudFormation's ``ServiceTimeout`` maximum for a custom resource, in seconds.
+#: CloudFormation's ``ServiceTimeout`` maximum for a custom resource, in seconds: the longest a
+#: custom resource may take to answer, so a ``Package``'s longest wait, and the longest a
+#: ``DomainPackages`` waits without a wait condition.
 MAX_TIMEOUT_SECONDS = 3600
-#: Timeout of a ``DomainPackages`` or ``Package`` when none is given: the maximum.
+#: CloudFormation's ``Timeout`` maximum for an ``AWS::CloudFormation::WaitCondition``, in seconds
+#: (12 hours): the longest a ``DomainPackages`` waits, through a wait condition above an hour.
+MAX_WAIT_SECONDS = 43200
+#: Timeout of a ``DomainPackages`` or ``Package`` when none is given: one hour, the longest wait
+#: that needs no wait condition.
 DEFAULT_TIMEOUT = Duration.hours(1)

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from aws_cdk import CustomResource
 from constructs import IConstruct, Node
 
 from opensearch_packages.core.api import PackageType
@@ -86,6 +87,19 @@ class IPackageByName(IPackage, Protocol):
     @property
     def lookup(self) -> NameLookup:
         """The name and owner the handler looks the package up by."""
+        ...
+
+
+@runtime_checkable
+class IManagedPackage(IPackage, Protocol):
+    """An ``IPackage`` the stack makes and manages (a ``Package``), seen through its custom
+    resource: whose properties change with each change of the package (new file content, new
+    options), which a ``DomainPackages`` that waits longer than an hour hashes into the IDs of
+    its wait condition (``associations/long_wait.py``). A reference has no resource."""
+
+    @property
+    def resource(self) -> CustomResource:
+        """The package's ``Custom::OpenSearchPackage`` custom resource."""
         ...
 
 

@@ -25,6 +25,11 @@ DOMAIN_ACTIONS = (
     "es:DescribeDomain",
     "es:DescribeDomainChangeProgress",
 )
+#: What the waiter of a long wait (a ``DomainPackages`` waiting over an hour) reads of its own
+#: stack: whether a newer request for its resource (an update, the rollback, a delete) has
+#: superseded the one it answered, so that it stops without signalling. On the stack's own ID
+#: only, and only in stacks with such a ``DomainPackages``.
+STACK_ACTIONS = ("cloudformation:DescribeStackResource",)
 #: Actions without resource-level permissions.
 UNSCOPED_ACTIONS = ("es:DescribePackages",)
 #: What a ``Package`` needs besides DescribePackages. None has resource-level permissions: the

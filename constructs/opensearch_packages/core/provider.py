@@ -26,6 +26,7 @@ from opensearch_packages.core.permissions import (
     PACKAGE_ACTIONS,
     PACKAGE_KEY_ACTIONS,
     PACKAGE_UNSCOPED_REASON,
+    STACK_ACTIONS,
     UNSCOPED_ACTIONS,
     DecryptViaS3,
     PolicyOnDemand,
@@ -47,7 +48,8 @@ class Provider(Construct):
     The domain-scoped statements (domain actions, ``iam:PassRole``) are in a policy of their
     own, created with the first of them: the default policy (on which the function depends) then
     never references a domain, so that a domain of the stack may depend on a ``Package`` (a
-    plugin's package must exist before the domain upgrades to it).
+    plugin's package must exist before the domain upgrades to it). Reading the stack, which only
+    a ``DomainPackages`` that waits over an hour needs, is in that policy too.
     """
 
     @classmethod
@@ -85,6 +87,7 @@ class Provider(Construct):
         self._association = PolicyOnDemand(self, "AssociationPolicy", self.role)
         self._domains = ScopedStatement(self, DOMAIN_ACTIONS, self._association.add)
         self._roles = ScopedStatement(self, ("iam:PassRole",), self._association.add)
+        self._stacks = ScopedStatement(self, STACK_ACTIONS, self._association.add)
         self._objects = ScopedStatement(self, ("s3:GetObject",), self.role.add_to_principal_policy)
         self._decrypt = DecryptViaS3(self)
         self.default_policy = self.role.node.find_child("DefaultPolicy")
@@ -123,6 +126,12 @@ class Provider(Construct):
     def allow_pass_role(self, role: iam.IRole) -> None:
         """Grant ``iam:PassRole`` on ``role``, in the association policy."""
         self._roles.add(role.role_arn)
+
+    def allow_describe_own_stack(self) -> None:
+        """Grant ``STACK_ACTIONS`` on this stack's own ID, in the association policy (once): a
+        ``DomainPackages`` that waits longer than an hour learns there whether a newer request
+        superseded its waiter."""
+        self._stacks.add(Stack.of(self).stack_id)
 
     def allow_package_management(self) -> None:
         """Grant the package actions a ``Package`` needs (once; they have no resource scope)."""

@@ -5,14 +5,11 @@ Only literal values are checked: tokens (values resolved at deploy time) pass un
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aws_cdk import Duration, RemovalPolicy, Token
 
-from opensearch_packages.core.api import (
-    DEFAULT_TIMEOUT,
-    MAX_TIMEOUT_SECONDS,
-    PACKAGE_TYPES,
-    PackageType,
-)
+from opensearch_packages.core.api import DEFAULT_TIMEOUT, PACKAGE_TYPES, PackageType
 from opensearch_packages.core.errors import Subject
 
 
@@ -29,10 +26,32 @@ def check_package_type(subject: Subject, value: object) -> PackageType:
     raise subject.invalid(f"package_type {value!r} is not one of {', '.join(PACKAGE_TYPES)}")
 
 
-def check_timeout(subject: Subject, timeout: object) -> int:
-    """The timeout in whole seconds, 1 to 3600 (CloudFormation's ``ServiceTimeout`` range).
+@dataclass(frozen=True)
+class TimeoutLimit:
+    """The longest ``timeout`` a kind accepts, and why, for the message that refuses a longer one.
+
+    :param seconds: The maximum, in whole seconds.
+    :param reason: Why it is the maximum, completing "timeout 2 hours (7200 s) is longer than
+        ...", e.g. ``"CloudFormation allows a custom resource to wait"``.
+    """
+
+    seconds: int
+    reason: str
+
+    @property
+    def label(self) -> str:
+        """``"1 hour (3600 s)"``, as the messages name the maximum."""
+        return f"{Duration.seconds(self.seconds).to_human_string()} ({self.seconds} s)"
+
+
+def check_timeout(subject: Subject, timeout: object, maximum: TimeoutLimit) -> int:
+    """The timeout in whole seconds, 1 to ``maximum.seconds``.
+
+    The two kinds differ in their maximum: a ``Package`` waits as long as one custom resource
+    may (an hour), a ``DomainPackages`` up to a wait condition's 12 hours.
 
     :param timeout: A ``Duration``, or ``None`` for ``DEFAULT_TIMEOUT``.
+    :param maximum: The kind's longest timeout and why.
     """
     if timeout is None:
         timeout = DEFAULT_TIMEOUT
@@ -44,17 +63,17 @@ def check_timeout(subject: Subject, timeout: object) -> int:
     if Token.is_unresolved(seconds):
         raise subject.invalid(
             f"timeout {timeout.to_human_string()!r} is a token; give a Duration known at synth "
-            f"time, at most 1 hour ({MAX_TIMEOUT_SECONDS} s)"
+            f"time, at most {maximum.label}"
         )
-    if seconds > MAX_TIMEOUT_SECONDS:
+    if seconds > maximum.seconds:
         raise subject.invalid(
-            f"timeout {timeout.to_human_string()} ({seconds:g} s) is longer than CloudFormation "
-            f"allows a custom resource to wait; use at most 1 hour ({MAX_TIMEOUT_SECONDS} s)"
+            f"timeout {timeout.to_human_string()} ({seconds:g} s) is longer than "
+            f"{maximum.reason}; use at most {maximum.label}"
         )
     if seconds < 1 or seconds != int(seconds):
         raise subject.invalid(
             f"timeout {timeout.to_human_string()} ({seconds:g} s) must be a whole number of "
-            f"seconds between 1 and {MAX_TIMEOUT_SECONDS}"
+            f"seconds between 1 and {maximum.seconds}"
         )
     return int(seconds)
 

@@ -84,7 +84,10 @@ class Package(PackageBase, ReportedAttributes):
     :param removal_policy: ``RemovalPolicy.DESTROY`` (default: delete the package once no domain
         uses it) or ``RemovalPolicy.RETAIN`` (keep it).
     :param timeout: The longest one operation may wait, at most 1 hour (the custom resource's
-        ``ServiceTimeout``). Default: 1 hour.
+        ``ServiceTimeout``). An hour is plenty: a ``Package`` waits for the service to copy and
+        validate its file, minutes; applying a new version to domains, a plugin's blue/green
+        that can take hours, is the wait of the ``DomainPackages`` that lists it, which accepts
+        up to 12 hours. Default: 1 hour.
     :param check_source: Check a local ``source`` at synth time for what the service or the
         engine would reject (README, "Checked before deploy"), raising a ``ValueError`` naming
         the file, the line or entry and the rule. Default: True; turn it off for a file the

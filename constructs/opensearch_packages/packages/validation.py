@@ -15,10 +15,16 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
-from opensearch_packages.core.api import TXT_DICTIONARY, ZIP_PLUGIN, PackageType
+from opensearch_packages.core.api import (
+    MAX_TIMEOUT_SECONDS,
+    TXT_DICTIONARY,
+    ZIP_PLUGIN,
+    PackageType,
+)
 from opensearch_packages.core.errors import Subject
 from opensearch_packages.core.naming import check_package_name
 from opensearch_packages.core.values import (
+    TimeoutLimit,
     check_package_type,
     check_removal_policy,
     check_timeout,
@@ -47,6 +53,15 @@ SERVICE_MAX_DESCRIPTION_LENGTH = 1024
 OWNERSHIP_MARK_LENGTH = len("[opensearch-packages:") + 12 + len("]")
 #: What a description may hold: the service's maximum less the space and the ownership mark.
 MAX_DESCRIPTION_LENGTH = SERVICE_MAX_DESCRIPTION_LENGTH - 1 - OWNERSHIP_MARK_LENGTH
+#: A ``Package`` waits for the service's validation of its file (minutes), which one custom
+#: resource can wait for; applying a version to domains (a plugin's blue/green, hours on a large
+#: domain) is its ``DomainPackages``' wait, which allows 12 hours.
+PACKAGE_TIMEOUT = TimeoutLimit(
+    MAX_TIMEOUT_SECONDS,
+    "CloudFormation allows a custom resource to wait, and a Package waits only for the "
+    "service to validate its file (minutes; a DomainPackages applies it to domains, for up to "
+    "12 hours)",
+)
 
 
 def check_arguments(
@@ -99,7 +114,7 @@ def check_arguments(
         vending_enabled=vending_enabled,
         scope_users=scope_users,
         removal_policy=removal,
-        timeout_seconds=check_timeout(subject, timeout),
+        timeout_seconds=check_timeout(subject, timeout, PACKAGE_TIMEOUT),
     )
 
 

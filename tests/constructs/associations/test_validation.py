@@ -172,15 +172,18 @@ def test_neither_domain_nor_domain_name(stack: cdk.Stack) -> None:
 # --- timeout ------------------------------------------------------------------------------------
 
 
-def test_timeout_over_one_hour(stack: cdk.Stack) -> None:
+def test_timeout_over_twelve_hours(stack: cdk.Stack) -> None:
     with pytest.raises(
-        ValueError, match=r"timeout 1 hour 1 minute \(3660 s\) is longer than .* at most 1 hour"
+        ValueError,
+        match=r"'Packages': timeout 12 hours 1 second \(43201 s\) is longer than CloudFormation "
+        r"lets a stack wait \(a WaitCondition's Timeout\); use at most 12 hours \(43200 s\)$",
     ):
-        make(stack, timeout=Duration.minutes(61))
+        make(stack, timeout=Duration.seconds(43201))
 
 
-def test_timeout_of_exactly_one_hour_is_allowed(stack: cdk.Stack) -> None:
-    assert make(stack, timeout=Duration.hours(1)).timeout.to_seconds() == 3600
+@pytest.mark.parametrize("hours", [1, 2, 12])
+def test_timeouts_up_to_twelve_hours_are_allowed(stack: cdk.Stack, hours: int) -> None:
+    assert make(stack, timeout=Duration.hours(hours)).timeout.to_seconds() == hours * 3600
 
 
 def test_timeout_not_in_whole_seconds(stack: cdk.Stack) -> None:
@@ -202,8 +205,17 @@ def test_timeout_of_wrong_type(stack: cdk.Stack) -> None:
 
 def test_timeout_token(stack: cdk.Stack) -> None:
     seconds = cdk.Token.as_number(cdk.Aws.ACCOUNT_ID)
-    with pytest.raises(ValueError, match=r"timeout .* is a token; give a Duration known"):
+    with pytest.raises(
+        ValueError,
+        match=r"timeout .* is a token; give a Duration known at synth time, at most 12 hours "
+        r"\(43200 s\)$",
+    ):
         make(stack, timeout=Duration.seconds(seconds))
+
+
+def test_timeout_not_in_whole_seconds_names_the_range(stack: cdk.Stack) -> None:
+    with pytest.raises(ValueError, match=r"whole number of seconds between 1 and 43200$"):
+        make(stack, timeout=Duration.millis(7_200_500))
 
 
 # --- removal policy ---------------------------------------------------------------------------

@@ -49,7 +49,16 @@ PLATFORM_ACTIONS: Mapping[str, str] = {
 
 #: Sample values for the pseudo parameters and the reference's ARN placeholders.
 PARTITION, REGION, ACCOUNT = "aws", "us-east-1", "123456789012"
-PSEUDO = {"AWS::Partition": PARTITION, "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
+STACK_ID = (
+    f"arn:{PARTITION}:cloudformation:{REGION}:{ACCOUNT}:stack/IamReferenceStack/"
+    "4f8a1c20-0d7e-11ef-9b1a-0a1b2c3d4e5f"
+)
+PSEUDO = {
+    "AWS::Partition": PARTITION,
+    "AWS::Region": REGION,
+    "AWS::AccountId": ACCOUNT,
+    "AWS::StackId": STACK_ID,
+}
 
 #: CloudFormation resource type -> (service prefix, reference resource type) of its ``Arn``.
 ARN_OF: Mapping[str, tuple[str, str]] = {
@@ -246,17 +255,40 @@ def _client_service(node: ast.expr | None) -> str | None:
     return service
 
 
+def _client_attributes(node: ast.ClassDef) -> dict[str, str]:
+    """``attr -> service`` of every ``self.attr = boto3.client("svc", ...)`` in a class, in any
+    of its methods (a client built lazily where it is first used, too)."""
+    bound = {}
+    for assign in ast.walk(node):
+        if not isinstance(assign, ast.Assign):
+            continue
+        service = _client_service(assign.value)
+        if service is None:
+            continue
+        for target in assign.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            ):
+                bound[target.attr] = service
+    return bound
+
+
 class _Walker(ast.NodeVisitor):
     def __init__(self, where: str) -> None:
         self.where = where
         self.classes: list[str] = []
         self.clients: set[str] = set()  # services of every boto3.client(...)
         self.bound: dict[str, str] = {}  # local name -> service, per function
+        self.attributes: list[dict[str, str]] = []  # self.<attr> -> service, per class
         self.operations: set[Operation] = set()
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.classes.append(node.name)
+        self.attributes.append(_client_attributes(node))
         self.generic_visit(node)
+        self.attributes.pop()
         self.classes.pop()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
@@ -282,7 +314,21 @@ class _Walker(ast.NodeVisitor):
             receiver = func.value
             if isinstance(receiver, ast.Name) and receiver.id in self.bound:
                 self._on_client(self.bound[receiver.id], func.attr, node)
+            attribute_service = self._attribute_client(receiver)
+            if attribute_service is not None:
+                self._on_client(attribute_service, func.attr, node)
         self.generic_visit(node)
+
+    def _attribute_client(self, receiver: ast.expr) -> str | None:
+        """The service of ``self.<attr>`` when the enclosing class binds it to a client."""
+        if not (
+            self.attributes
+            and isinstance(receiver, ast.Attribute)
+            and isinstance(receiver.value, ast.Name)
+            and receiver.value.id == "self"
+        ):
+            return None
+        return self.attributes[-1].get(receiver.attr)
 
     def _through_calls(self, node: ast.Call, func: ast.Attribute) -> None:
         """``<x>._calls.call("Op", ...)`` anywhere, ``self.call/pages(...)`` in OpenSearchCalls."""
@@ -320,8 +366,8 @@ class HandlerCalls:
 
 def calls_in_sources(sources: Iterable[tuple[str, str]]) -> HandlerCalls:
     """The API operations that ``(where, source)`` pairs call: literal names given to
-    `OpenSearchCalls` (``._calls.call/pages``) and methods called on a local
-    ``boto3.client(...)``."""
+    `OpenSearchCalls` (``._calls.call/pages``) and methods called on a ``boto3.client(...)``
+    bound to a local name or to an attribute of ``self``."""
     operations: set[Operation] = set()
     clients: set[str] = set()
     for where, source in sources:

@@ -56,8 +56,9 @@ def operations() -> frozenset[Operation]:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A stack that uses every feature that grants something: a DomainPackages on a `domain`
-    and one on a `domain_name`, a key access role, a Package from a local file, one from S3 and
-    a plugin encrypted with a customer managed key."""
+    and one on a `domain_name` that waits longer than an hour (reading its stack), a key access
+    role, a Package from a local file, one from S3 and a plugin encrypted with a customer managed
+    key."""
     source = tmp_path_factory.mktemp("package") / "synonyms.txt"
     source.write_text("laptop, notebook\n")
     app = cdk.App(context={"aws:cdk:bundling-stacks": []})
@@ -86,7 +87,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         encryption_key=kms.Key(stack, "PluginKey"),
         shared_with=["111122223333"],
     )
-    DomainPackages(stack, "OnDomainName", domain_name="other-domain", packages=[remote, plugin])
+    DomainPackages(
+        stack,
+        "OnDomainName",
+        domain_name="other-domain",
+        packages=[remote, plugin],
+        timeout=cdk.Duration.hours(6),
+    )
     return template_of(stack)
 
 
@@ -165,6 +172,11 @@ class Store:
 def hand_over():
     client = boto3.client("lambda")
     client.invoke(FunctionName="f")
+class Stack:
+    def read(self):
+        if self._client is None:
+            self._client = boto3.client("cloudformation")
+        return self._client.describe_stack_resource(StackName="s", LogicalResourceId="r")
 """
     found = calls_in_sources([("sample.py", source)])
     assert found.operations == {
@@ -172,8 +184,9 @@ def hand_over():
         Operation("opensearch", "CreatePackage"),
         Operation("opensearch", "ListDomainsForPackage"),
         Operation("lambda", "Invoke"),
+        Operation("cloudformation", "DescribeStackResource"),
     }
-    assert found.clients == {"lambda"}
+    assert found.clients == {"lambda", "cloudformation"}
 
 
 @pytest.mark.parametrize(

@@ -151,8 +151,25 @@ def test_removal_policy(stack: cdk.Stack) -> None:
 
 
 def test_timeout(stack: cdk.Stack) -> None:
-    with pytest.raises(ValueError, match=r"Package 'Synonyms': timeout 2 hours \(7200 s\) is"):
+    """A Package keeps the hour a custom resource may wait: it waits for the service to validate
+    its file; the long wait of a plugin's blue/green is its DomainPackages'."""
+    with pytest.raises(
+        ValueError,
+        match=r"Package 'Synonyms': timeout 2 hours \(7200 s\) is longer than CloudFormation "
+        r"allows a custom resource to wait, and a Package waits only for the service to validate "
+        r"its file .*; use at most 1 hour \(3600 s\)$",
+    ):
         package(stack, location(), timeout=Duration.hours(2))
+
+
+def test_timeout_token(stack: cdk.Stack) -> None:
+    seconds = cdk.Token.as_number(cdk.Aws.ACCOUNT_ID)
+    with pytest.raises(ValueError, match=r"is a token; .* at most 1 hour \(3600 s\)$"):
+        package(stack, location(), timeout=Duration.seconds(seconds))
+
+
+def test_timeout_of_exactly_one_hour(stack: cdk.Stack) -> None:
+    assert package(stack, location(), timeout=Duration.hours(1)).timeout.to_seconds() == 3600
 
 
 # --- derived names ------------------------------------------------------------------------------
