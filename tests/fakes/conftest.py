@@ -1,4 +1,5 @@
-"""Fixtures of the fakes' own tests: a FakeOpenSearch on a SimClock, a client for it, packages.
+"""Fixtures of the fakes' own tests: a FakeOpenSearch and a FakeCloudFormation on a SimClock, a
+client for the first, packages.
 
 The fakes' shared fixtures (fake_opensearch, fake_lambda, fake_cloudformation, aws_env) come from
 `testsupport.fakes.fixtures`, which the top-level tests/conftest.py loads as a plugin.
@@ -12,6 +13,7 @@ import pytest
 from mypy_boto3_opensearch import OpenSearchServiceClient
 
 from testsupport.fakes.clock import SimClock
+from testsupport.fakes.cloudformation import FakeCloudFormation
 from testsupport.fakes.opensearch import FakeOpenSearch
 from testsupport.fakes.support import BUCKET, DOMAIN, opensearch_client
 
@@ -26,6 +28,13 @@ def manual_opensearch(clock: SimClock) -> Iterator[FakeOpenSearch]:
     """A fake whose time moves only when the test says, so lifecycles need no sleeping."""
     with FakeOpenSearch(association_seconds=60, dissociation_seconds=30, clock=clock) as fake:
         fake.add_domain(DOMAIN)
+        yield fake
+
+
+@pytest.fixture
+def sim_cloudformation(clock: SimClock) -> Iterator[FakeCloudFormation]:
+    """A FakeCloudFormation whose wait conditions and timestamps run on the test's SimClock."""
+    with FakeCloudFormation(clock=clock) as fake:
         yield fake
 
 

@@ -1,6 +1,8 @@
 """The behaviour ledger (BEHAVIOUR.md) and the fakes stay in step: every row is well formed and
-names a source, every switch it names is one FakeOpenSearch has (with the default it has), every
-switch FakeOpenSearch has is in the ledger, and every test a row names exists."""
+names a source, every switch it names is one its fake has (with the default it has), every
+switch FakeOpenSearch and FakeCloudFormation have is in the ledger, and every test a row names
+exists. A row's fake is its section's: the CloudFormation sections are FakeCloudFormation's,
+the Lambda section FakeLambda's (no switches yet, so not checked), the others FakeOpenSearch's."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from testsupport.fakes.cloudformation import FakeCloudFormation
 from testsupport.fakes.opensearch import FakeOpenSearch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,14 +24,17 @@ COLUMNS = ("id", "behaviour", "source", "evidence", "switch", "handler fallback"
 SOURCES = frozenset({"model", "api-reference", "guide", "field", "assumed"})
 NONE = "—"
 _SWITCH = re.compile(r"`(?P<name>[a-z_]+)=(?P<default>[^`]+)`")
-#: Attributes that select an alternative without being constructor keywords.
-ATTRIBUTE_SWITCHES = ("batch_version_update",)
+#: Attributes that select an alternative without being constructor keywords, per fake.
+ATTRIBUTE_SWITCHES: dict[type, tuple[str, ...]] = {FakeOpenSearch: ("batch_version_update",)}
+#: The fakes whose switches the ledger must list, every one of them.
+CHECKED_FAKES: tuple[type, ...] = (FakeOpenSearch, FakeCloudFormation)
 
 
 @dataclass(frozen=True)
 class Row:
     line: int
     cells: dict[str, str]
+    section: str = ""
 
     def __getitem__(self, column: str) -> str:
         return self.cells[column]
@@ -37,7 +43,11 @@ class Row:
 def read_ledger(text: str) -> list[Row]:
     """Every table row of the ledger; a header that is not COLUMNS is an error."""
     rows: list[Row] = []
+    section = ""
     for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("## "):
+            section = line[3:].strip()
+            continue
         if not line.startswith("|") or set(line) <= set("|- "):
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -45,7 +55,7 @@ def read_ledger(text: str) -> list[Row]:
             assert tuple(cells) == COLUMNS, f"line {number}: header {cells}"
             continue
         assert len(cells) == len(COLUMNS), f"line {number}: {len(cells)} cells"
-        rows.append(Row(number, dict(zip(COLUMNS, cells, strict=True))))
+        rows.append(Row(number, dict(zip(COLUMNS, cells, strict=True)), section))
     return rows
 
 
@@ -54,15 +64,24 @@ def ledger() -> list[Row]:
     return read_ledger(LEDGER.read_text(encoding="utf-8"))
 
 
-def switches() -> dict[str, object]:
-    """FakeOpenSearch's behaviour switches and their defaults."""
+def fake_of(row: Row) -> type | None:
+    """The fake whose behaviour the row describes (None for one whose switches go unchecked)."""
+    if row.section.startswith("CloudFormation"):
+        return FakeCloudFormation
+    if row.section.startswith("Lambda"):
+        return None
+    return FakeOpenSearch
+
+
+def switches(fake: type) -> dict[str, object]:
+    """The fake's behaviour switches and their defaults."""
     found: dict[str, object] = {
         name: parameter.default
-        for name, parameter in inspect.signature(FakeOpenSearch.__init__).parameters.items()
+        for name, parameter in inspect.signature(fake).parameters.items()
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY
     }
-    for name in ATTRIBUTE_SWITCHES:
-        found[name] = getattr(FakeOpenSearch, name)
+    for name in ATTRIBUTE_SWITCHES.get(fake, ()):
+        found[name] = getattr(fake, name)
     return found
 
 
@@ -113,16 +132,21 @@ def test_the_ledger_has_well_formed_rows_with_unique_ids() -> None:
 
 
 def test_every_switch_in_the_ledger_is_the_fakes_with_its_default() -> None:
-    actual = switches()
     for row in ledger():
+        fake = fake_of(row)
+        if fake is None:
+            assert named_switches(row) == [], f"line {row.line}: no switches checked there"
+            continue
+        actual = switches(fake)
         for name, default in named_switches(row):
-            assert name in actual, f"line {row.line}: FakeOpenSearch has no switch {name}"
+            assert name in actual, f"line {row.line}: {fake.__name__} has no switch {name}"
             assert default == shown(actual[name]), (row.line, name, default, actual[name])
 
 
-def test_every_switch_of_the_fake_is_in_the_ledger() -> None:
-    named = {name for row in ledger() for name, _ in named_switches(row)}
-    assert set(switches()) - named == set()
+@pytest.mark.parametrize("fake", CHECKED_FAKES, ids=lambda fake: fake.__name__)
+def test_every_switch_of_the_fake_is_in_the_ledger(fake: type) -> None:
+    named = {name for row in ledger() if fake_of(row) is fake for name, _ in named_switches(row)}
+    assert set(switches(fake)) - named == set()
 
 
 def test_every_test_a_row_names_exists() -> None:

@@ -43,11 +43,12 @@ class SimulatedEnv:
 @pytest.fixture
 def sim_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[SimulatedEnv]:
     """The fakes and the handler on one SimClock that starts at the wall clock's time (so the
-    ResponseURL's signing time is in its past), plugins and dictionaries taking a minute."""
+    ResponseURL's signing time is in its past), plugins and dictionaries taking a minute.
+    FakeCloudFormation's wait conditions and LastUpdatedTimestamps run on the same clock."""
     clock = SimClock(time.time())
     with (
         FakeOpenSearch(association_seconds=60, dissociation_seconds=60, clock=clock) as opensearch,
-        FakeCloudFormation() as cloudformation,
+        FakeCloudFormation(clock=clock) as cloudformation,
         FakeLambda(clock=clock) as lambda_,
     ):
         for name in REMOVED_VARIABLES:

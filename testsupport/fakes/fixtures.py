@@ -91,7 +91,12 @@ class AwsEnv:
 def lambda_environment(
     opensearch: FakeOpenSearch, lambda_: FakeLambda, cloudformation: FakeCloudFormation
 ) -> dict[str, str]:
-    """A Lambda sandbox's variables, pointing at the fakes (unset `REMOVED_VARIABLES` too)."""
+    """A Lambda sandbox's variables, pointing at the fakes (unset `REMOVED_VARIABLES` too).
+
+    FakeCloudFormation's API is on its TLS listener, whose CA the handler's PUTs find through
+    SSL_CERT_FILE; botocore ignores that variable and reads AWS_CA_BUNDLE instead, so both name
+    the fake's CA (the other fakes are plain HTTP, which neither touches).
+    """
     return {
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
@@ -101,7 +106,9 @@ def lambda_environment(
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_ENDPOINT_URL_OPENSEARCH": opensearch.endpoint_url,
         "AWS_ENDPOINT_URL_LAMBDA": lambda_.endpoint_url,
+        "AWS_ENDPOINT_URL_CLOUDFORMATION": cloudformation.endpoint_url,
         "SSL_CERT_FILE": cloudformation.ca_pem_path,
+        "AWS_CA_BUNDLE": cloudformation.ca_pem_path,
     }
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+import ssl
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -11,6 +15,7 @@ from botocore.exceptions import ClientError
 from mypy_boto3_lambda import LambdaClient
 from mypy_boto3_opensearch import OpenSearchServiceClient
 
+from testsupport.fakes.cloudformation import FakeCloudFormation
 from testsupport.fakes.lambda_service import FakeLambda
 from testsupport.fakes.opensearch import FakeOpenSearch
 
@@ -19,9 +24,11 @@ __all__ = [
     "DOMAIN",
     "KEY",
     "SECRET",
+    "cloudformation_client",
     "error_code",
     "lambda_client",
     "opensearch_client",
+    "put_signal",
     "response_body",
     "single_attempt_client",
     "statuses",
@@ -62,6 +69,41 @@ def single_attempt_client(fake: FakeOpenSearch) -> OpenSearchServiceClient:
 
 def lambda_client(fake: FakeLambda) -> LambdaClient:
     return _session().client("lambda", endpoint_url=fake.endpoint_url, config=_config())
+
+
+def cloudformation_client(fake: FakeCloudFormation, **config: Any) -> Any:
+    """A real boto3 CloudFormation client for the fake's query API (its TLS listener, trusted
+    through the fake's CA). Typed Any: the project installs no CloudFormation stubs."""
+    return _session().client(
+        "cloudformation",
+        endpoint_url=fake.endpoint_url,
+        verify=fake.ca_pem_path,
+        config=_config(**config),
+    )
+
+
+def put_signal(
+    url: str,
+    body: bytes | dict[str, Any],
+    *,
+    ca_pem_path: str,
+    content_type: str | None = "",
+    method: str = "PUT",
+) -> int:
+    """Send a wait-condition signal as the user guide's curl does: a PUT whose Content-Type is
+    empty ("") or absent (None); returns the HTTP status. A dict body is sent as JSON."""
+    raw = json.dumps(body).encode() if isinstance(body, dict) else body
+    split = urlsplit(url)
+    context = ssl.create_default_context(cafile=ca_pem_path)
+    connection = http.client.HTTPSConnection(
+        str(split.hostname), split.port, context=context, timeout=10
+    )
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    try:
+        connection.request(method, f"{split.path}?{split.query}", body=raw, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def error_code(error: pytest.ExceptionInfo[ClientError]) -> str:
