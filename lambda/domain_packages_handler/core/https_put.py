@@ -55,6 +55,11 @@ def put_json(
             if 200 <= response.status < 300:
                 return attempt, ""
             last_error = f"HTTP {response.status} {response.reason}"
+            if 400 <= response.status < 500 and response.status != 429:
+                # Refused for good (an expired URL, a condition that has ended): asking again
+                # cannot help.
+                log_event(f"{what}_refused", attempt=attempt, error=last_error)
+                return 0, last_error
         except (OSError, ssl.SSLError) as error:
             last_error = f"{type(error).__name__}: {error}"
         log_event(f"{what}_retry", attempt=attempt, error=last_error)
