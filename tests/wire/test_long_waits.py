@@ -17,7 +17,7 @@ from tests.wire.conftest import SimulatedEnv, SimulatedTime
 from testsupport.fakes.clock import SimClock
 from testsupport.fakes.cloudformation import FakeCloudFormation
 from testsupport.fakes.opensearch import FakeOpenSearch
-from testsupport.wire.harness import Stack, package, props
+from testsupport.wire.harness import Stack, props
 
 DOMAIN = "search"
 PLUGIN = "G111111111"
@@ -124,7 +124,8 @@ def test_a_plugin_that_fails_after_two_hours_fails_the_wait_and_the_rollback_dis
     reason = condition.reason or ""
     assert reason.startswith("WaitCondition received failed message: 'association failed on ")
     assert "PluginValidationFailure: The plugin needs a newer engine." in reason
-    assert condition.ended_at is not None and condition.ended_at - started >= 2 * HOUR
+    assert condition.ended_at is not None
+    assert condition.ended_at - started >= 2 * HOUR
     env.lambda_.wait_idle(timeout=30)
 
     # CloudFormation rolls the Create back: a Delete, answered once the service took it.
@@ -150,7 +151,8 @@ def test_a_wait_that_times_out_fails_with_the_reason_and_rolls_back(
     # The handler's reason comes before CloudFormation's own timeout would.
     assert "WaitCondition received failed message: 'timed out after " in reason
     assert f"on domain {DOMAIN} waiting for {PLUGIN} (ASSOCIATING)" in reason
-    assert condition.ended_at is not None and condition.ended_at < started + 2 * HOUR
+    assert condition.ended_at is not None
+    assert condition.ended_at < started + 2 * HOUR
     env.lambda_.wait_idle(timeout=30)
 
     rollback = stack.delete()
