@@ -172,8 +172,8 @@ def test_stack_resources_reads_describe_stack_resource() -> None:
 def test_wait_handle_and_timeout_properties() -> None:
     assert read_wait_handle({"WaitHandle": HANDLE}) == HANDLE
     assert read_wait_handle({}) is None
-    with pytest.raises(InvalidProperties, match="https"):
-        read_wait_handle({"WaitHandle": "http://example.com/handle"})
+    with pytest.raises(InvalidProperties, match="WaitConditionHandle's URL"):
+        read_wait_handle({"WaitHandle": "Handle1234"})
     assert parse_timeout("7200") == 3600  # without a WaitCondition, CloudFormation's hour
     assert parse_timeout("7200", 43200) == 7200
     assert parse_timeout("99999", 43200) == 43200
