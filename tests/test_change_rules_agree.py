@@ -342,3 +342,21 @@ def test_a_plugin_in_flight_is_the_same_for_both() -> None:
     snapshot = Snapshot({a.package_id: a for a in map(association_from_api, entries) if a})
     state = read_state(Answers({}, {}, entries), DOMAIN)  # type: ignore[arg-type]
     assert readiness.blue_green_in_flight(snapshot) is state.plugin_in_flight is True
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        None,
+        {},
+        {"DeploymentStrategy": "Default"},
+        {"DeploymentStrategy": "CapacityOptimized"},
+        {"DeploymentStrategy": "SomethingNewer"},
+    ],
+)
+def test_both_read_the_same_deployment_strategy(options: dict[str, Any] | None) -> None:
+    status = {} if options is None else {"DeploymentStrategyOptions": options}
+    client = Answers(status, {}, [])
+    handler = OpenSearchAssociations(OpenSearchCalls(client)).describe_domain(DOMAIN)
+    watch = read_state(client, DOMAIN)  # type: ignore[arg-type]
+    assert handler.deployment_strategy == watch.status.deployment_strategy

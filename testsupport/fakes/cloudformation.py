@@ -801,8 +801,10 @@ class FakeCloudFormation(FakeServer):
         return errors
 
     def _presigned(self, prefix: str, key: str, signature: str, *, expires: int) -> str:
-        """An https URL on `localhost` in the shape of a SigV4-presigned S3 PUT URL."""
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        """An https URL on `localhost` in the shape of a SigV4-presigned S3 PUT URL, signed now
+        on the fake's clock (CloudFormation signs when it issues the request: a request issued
+        hours into a simulated deploy carries that moment)."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(self._clock()))
         query = "&".join(
             (
                 "X-Amz-Algorithm=AWS4-HMAC-SHA256",

@@ -2,7 +2,8 @@
 
 CloudFormation takes two such PUTs from the handler: the custom resource's response
 (core/responder.py) and a long wait's signal to its WaitConditionHandle (core/long_wait.py).
-Both go over `http.client.HTTPSConnection` with the default SSL context, as crhelper's do.
+Both go over `http.client.HTTPSConnection` with the default SSL context, as crhelper's do (a
+plain-http URL, which CloudFormation never hands out, goes over HTTPConnection).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Callable
-from http.client import HTTPSConnection
+from http.client import HTTPConnection, HTTPSConnection
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -40,7 +41,11 @@ def put_json(
     last_error = ""
     for attempt in range(1, attempts + 1):
         try:
-            connection = HTTPSConnection(parts.netloc, context=context, timeout=PUT_TIMEOUT_SECONDS)
+            connection = (
+                HTTPConnection(parts.netloc, timeout=PUT_TIMEOUT_SECONDS)
+                if parts.scheme == "http"
+                else HTTPSConnection(parts.netloc, context=context, timeout=PUT_TIMEOUT_SECONDS)
+            )
             try:
                 connection.request(
                     "PUT",
@@ -55,6 +60,11 @@ def put_json(
             if 200 <= response.status < 300:
                 return attempt, ""
             last_error = f"HTTP {response.status} {response.reason}"
+            if 400 <= response.status < 500 and response.status != 429:
+                # Refused for good (an expired URL, a condition that has ended): asking again
+                # cannot help.
+                log_event(f"{what}_refused", attempt=attempt, error=last_error)
+                return 0, last_error
         except (OSError, ssl.SSLError) as error:
             last_error = f"{type(error).__name__}: {error}"
         log_event(f"{what}_retry", attempt=attempt, error=last_error)

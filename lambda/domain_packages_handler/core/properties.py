@@ -51,14 +51,16 @@ def parse_timeout(raw: Any, maximum: int = SERVICE_TIMEOUT_SECONDS) -> int:
 def read_wait_handle(properties: Mapping[str, Any] | None) -> str | None:
     """The WaitConditionHandle URL of a long wait; None when the resource has none.
 
-    CloudFormation's handle is a presigned HTTPS URL: anything else is refused rather than
-    signalled (the handler never PUTs to a URL it cannot trust to be the handle)."""
+    CloudFormation's handle is a presigned HTTPS URL; anything that is not a URL is refused
+    rather than signalled."""
     raw = (properties or {}).get(WAIT_HANDLE_KEY)
     if raw is None or raw == "":
         return None
     url = str(raw).strip()
-    if not url.startswith("https://"):
-        raise InvalidProperties(f"{WAIT_HANDLE_KEY} must be a WaitConditionHandle's https URL")
+    if not url.startswith(("https://", "http://")):
+        raise InvalidProperties(
+            f"{WAIT_HANDLE_KEY} must be a WaitConditionHandle's URL, got {url!r}"
+        )
     return url
 
 

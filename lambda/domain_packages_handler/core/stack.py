@@ -8,6 +8,7 @@ answer, a stack CloudFormation does not know here. The waiter then goes on as if
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import boto3
@@ -24,6 +25,13 @@ STACK_CLIENT_CONFIG = Config(
     read_timeout=5,
     user_agent_extra="opensearch-packages",
 )
+
+
+#: "Resource X does not exist for stack Y" (DescribeStackResource after the resource's Delete;
+#: "Stack 'X' does not exist" is a stack CloudFormation does not know here: unknown).
+_RESOURCE_GONE = re.compile(r"^Resource \S+ does not exist for stack ")
+#: The status a resource that no longer exists is read as.
+DELETED = "DELETE_COMPLETE"
 
 
 class StackResources:
@@ -48,6 +56,11 @@ class StackResources:
             )
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code")
+            message = str(error.response.get("Error", {}).get("Message") or "")
+            if code == "ValidationError" and _RESOURCE_GONE.search(message):
+                # CloudFormation's answer once a resource's Delete finished while its stack
+                # lives (a rollback of a failed Create, a removal in an update).
+                return StackResourceView(status=DELETED, last_updated=0.0)
             log_event("stack_unreadable", logical_id=logical_id, code=code, error=str(error)[:300])
             return None
         except (BotoCoreError, KeyError, TypeError, ValueError) as error:

@@ -151,6 +151,11 @@ def test_stack_resources_reads_describe_stack_resource() -> None:
         },
         {"StackName": "arn:stack", "LogicalResourceId": "PackagesResource"},
     )
+    stubber.add_client_error(
+        "describe_stack_resource",
+        "ValidationError",
+        "Resource PackagesResource does not exist for stack s",
+    )
     stubber.add_client_error("describe_stack_resource", "AccessDenied", "not allowed", 403)
     stubber.add_client_error("describe_stack_resource", "ValidationError", "Stack does not exist")
     with stubber:
@@ -158,6 +163,8 @@ def test_stack_resources_reads_describe_stack_resource() -> None:
         assert stack.describe("arn:stack", "PackagesResource") == StackResourceView(
             "UPDATE_IN_PROGRESS", when.timestamp(), "pid"
         )
+        gone = stack.describe("arn:stack", "PackagesResource")  # deleted while the stack lives
+        assert gone == StackResourceView("DELETE_COMPLETE", 0.0)
         assert stack.describe("arn:stack", "PackagesResource") is None
         assert stack.describe("arn:stack", "PackagesResource") is None
 
@@ -165,8 +172,8 @@ def test_stack_resources_reads_describe_stack_resource() -> None:
 def test_wait_handle_and_timeout_properties() -> None:
     assert read_wait_handle({"WaitHandle": HANDLE}) == HANDLE
     assert read_wait_handle({}) is None
-    with pytest.raises(InvalidProperties, match="https"):
-        read_wait_handle({"WaitHandle": "http://example.com/handle"})
+    with pytest.raises(InvalidProperties, match="WaitConditionHandle's URL"):
+        read_wait_handle({"WaitHandle": "Handle1234"})
     assert parse_timeout("7200") == 3600  # without a WaitCondition, CloudFormation's hour
     assert parse_timeout("7200", 43200) == 7200
     assert parse_timeout("99999", 43200) == 43200

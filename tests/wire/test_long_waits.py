@@ -1,0 +1,216 @@
+"""Waits longer than CloudFormation's hour (issue 21), at the wire, on simulated time: the custom
+resource is answered once the service took the change, the handler goes on waiting in hand-over
+invocations and signals the WaitCondition's handle; failures and timeouts fail the wait with the
+reason a stack event would show, the rollback removes what the attempt added, and a newer
+request (an update, a delete) supersedes a waiter still running, which then never signals."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from domain_packages_handler import main
+
+from tests.wire.conftest import SimulatedEnv, SimulatedTime
+from testsupport.fakes.clock import SimClock
+from testsupport.fakes.cloudformation import FakeCloudFormation
+from testsupport.fakes.opensearch import FakeOpenSearch
+from testsupport.wire.harness import Stack, props
+
+DOMAIN = "search"
+PLUGIN = "G111111111"
+DICTIONARY = "F222222222"
+HOUR = 3600.0
+
+
+class HeldTime(SimulatedTime):
+    """The handler's time, where the first invocation to sleep past `hold_at` stays parked
+    there until `release()`: a waiter caught in the middle of its wait, while the test sends
+    the resource a newer request (whose invocations pass)."""
+
+    def __init__(self, clock: SimClock, hold_at: float) -> None:
+        super().__init__(clock)
+        self._clock = clock
+        self.hold_at = hold_at
+        self.parked = threading.Event()
+        self._released = threading.Event()
+        self._held: int | None = None
+        self._lock = threading.Lock()
+
+    def sleep(self, seconds: float) -> None:
+        if not self._released.is_set() and self._clock.now() >= self.hold_at:
+            with self._lock:
+                if self._held is None:
+                    self._held = threading.get_ident()
+                held = self._held == threading.get_ident()
+            if held:
+                self.parked.set()
+                assert self._released.wait(60), "the held waiter was never released"
+        super().sleep(seconds)
+
+    def release(self) -> None:
+        self._released.set()
+
+
+@pytest.fixture
+def domain(sim_env: SimulatedEnv) -> Iterator[FakeOpenSearch]:
+    """A domain, a plugin whose blue/green takes three hours and a dictionary."""
+    fake = sim_env.env.opensearch
+    fake.add_domain(DOMAIN)
+    fake.add_package(PLUGIN, "ZIP-PLUGIN", association_seconds=3 * HOUR)
+    fake.add_package(DICTIONARY)
+    yield fake
+    sim_env.env.lambda_.wait_idle(timeout=60)
+
+
+def statuses(fake: FakeOpenSearch) -> dict[str, str]:
+    return {d["PackageID"]: d["DomainPackageStatus"] for d in fake.associations(DOMAIN)}
+
+
+def signals(cloudformation: FakeCloudFormation, handle: str) -> list[dict[str, Any]]:
+    return [s.document or {} for s in cloudformation.signals(handle)]
+
+
+def long_props(stack: Stack, *packages: str, hours: float) -> dict[str, Any]:
+    return stack.with_wait_handle(props(DOMAIN, *packages, timeout=int(hours * HOUR)))
+
+
+def test_a_plugin_that_takes_hours_ends_with_the_wait_succeeding(
+    sim_env: SimulatedEnv, domain: FakeOpenSearch
+) -> None:
+    env, clock = sim_env.env, sim_env.clock
+    stack = Stack(env)
+    started = clock.t
+    properties = long_props(stack, PLUGIN, DICTIONARY, hours=6)
+    answer = stack.create(properties)
+    assert answer["Status"] == "SUCCESS", answer
+    answered = env.cloudformation.wait_for_put(answer["RequestId"], timeout=0).received_at
+    assert answered - started < 60  # once AssociatePackages was accepted, not hours later
+    assert answer["Data"]["ReferencePath.F222222222"] == "analyzers/F222222222"
+    condition = stack.wait_condition
+    assert condition is not None
+
+    assert condition.wait_for_outcome(timeout=60) == "CREATE_COMPLETE", condition.reason
+    env.lambda_.wait_idle(timeout=30)
+    assert statuses(domain) == {PLUGIN: "ACTIVE", DICTIONARY: "ACTIVE"}
+    [signal] = signals(env.cloudformation, properties["WaitHandle"])
+    assert signal["Status"] == "SUCCESS"
+    assert signal["UniqueId"] == answer["RequestId"]
+    # The end is noticed within 5 % of the time waited...
+    active_at = started + 3 * HOUR
+    assert condition.ended_at is not None
+    assert 0 <= condition.ended_at - active_at <= 0.05 * (active_at - started)
+    # ...for at most 300 calls per hour of waiting, over a handful of invocations.
+    hours = (condition.ended_at - started) / HOUR
+    assert domain.call_count / hours <= 300, domain.call_count
+    assert len(env.lambda_.invocations()) / hours <= 8
+
+
+def test_a_plugin_that_fails_after_two_hours_fails_the_wait_and_the_rollback_dissociates(
+    sim_env: SimulatedEnv, domain: FakeOpenSearch
+) -> None:
+    env, clock = sim_env.env, sim_env.clock
+    domain.set_package_timing(PLUGIN, association_seconds=2 * HOUR, dissociation_seconds=HOUR)
+    domain.fail_association(PLUGIN, "PluginValidationFailure", "The plugin needs a newer engine.")
+    stack = Stack(env)
+    started = clock.t
+    assert stack.create(long_props(stack, DICTIONARY, PLUGIN, hours=6))["Status"] == "SUCCESS"
+    condition = stack.wait_condition
+    assert condition is not None
+
+    assert condition.wait_for_outcome(timeout=60) == "CREATE_FAILED"
+    reason = condition.reason or ""
+    assert reason.startswith("WaitCondition received failed message: 'association failed on ")
+    assert "PluginValidationFailure: The plugin needs a newer engine." in reason
+    assert condition.ended_at is not None
+    assert condition.ended_at - started >= 2 * HOUR
+    env.lambda_.wait_idle(timeout=30)
+
+    # CloudFormation rolls the Create back: a Delete, answered once the service took it.
+    rollback = stack.delete()
+    assert rollback["Status"] == "SUCCESS", rollback
+    env.lambda_.wait_idle(timeout=60)
+    assert statuses(domain) == {}
+
+
+def test_a_wait_that_times_out_fails_with_the_reason_and_rolls_back(
+    sim_env: SimulatedEnv, domain: FakeOpenSearch
+) -> None:
+    env, clock = sim_env.env, sim_env.clock
+    domain.set_package_timing(PLUGIN, association_seconds=3 * HOUR, dissociation_seconds=HOUR / 2)
+    stack = Stack(env)
+    started = clock.t
+    assert stack.create(long_props(stack, PLUGIN, hours=2))["Status"] == "SUCCESS"
+    condition = stack.wait_condition
+    assert condition is not None
+
+    assert condition.wait_for_outcome(timeout=60) == "CREATE_FAILED"
+    reason = condition.reason or ""
+    # The handler's reason comes before CloudFormation's own timeout would.
+    assert "WaitCondition received failed message: 'timed out after " in reason
+    assert f"on domain {DOMAIN} waiting for {PLUGIN} (ASSOCIATING)" in reason
+    assert condition.ended_at is not None
+    assert condition.ended_at < started + 2 * HOUR
+    env.lambda_.wait_idle(timeout=30)
+
+    rollback = stack.delete()
+    assert rollback["Status"] == "SUCCESS", rollback
+    env.lambda_.wait_idle(timeout=60)
+    assert statuses(domain) == {}
+
+
+def held(monkeypatch: pytest.MonkeyPatch, clock: SimClock, after: float) -> HeldTime:
+    time = HeldTime(clock, hold_at=clock.t + after)
+    monkeypatch.setattr(main, "time", time)
+    return time
+
+
+def test_an_update_during_a_running_wait_supersedes_it(
+    sim_env: SimulatedEnv, domain: FakeOpenSearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env, clock = sim_env.env, sim_env.clock
+    env.cloudformation.describe_stack_resource = "answer"
+    time = held(monkeypatch, clock, after=600)
+    stack = Stack(env)
+    first = long_props(stack, PLUGIN, hours=6)
+    assert stack.create(first)["Status"] == "SUCCESS"
+    assert time.parked.wait(30)  # the Create's waiter, ten minutes into its wait
+
+    second = long_props(stack, PLUGIN, DICTIONARY, hours=6)
+    assert second["WaitHandle"] != first["WaitHandle"]
+    assert stack.update(second, wait=60)["Status"] == "SUCCESS"
+    time.release()
+    condition = stack.wait_condition
+    assert condition is not None
+    assert condition.wait_for_outcome(timeout=60) == "CREATE_COMPLETE", condition.reason
+    env.lambda_.wait_idle(timeout=60)
+
+    assert signals(env.cloudformation, first["WaitHandle"]) == []  # superseded: never signals
+    assert [s["Status"] for s in signals(env.cloudformation, second["WaitHandle"])] == ["SUCCESS"]
+    assert statuses(domain) == {PLUGIN: "ACTIVE", DICTIONARY: "ACTIVE"}
+    assert domain.count("AssociatePackages") + domain.count("AssociatePackage") == 2
+
+
+def test_a_delete_while_a_waiter_runs_leaves_nothing_behind(
+    sim_env: SimulatedEnv, domain: FakeOpenSearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env, clock = sim_env.env, sim_env.clock
+    env.cloudformation.describe_stack_resource = "answer"
+    domain.set_package_timing(PLUGIN, association_seconds=3 * HOUR, dissociation_seconds=HOUR)
+    time = held(monkeypatch, clock, after=600)
+    stack = Stack(env)
+    first = long_props(stack, PLUGIN, DICTIONARY, hours=6)
+    assert stack.create(first)["Status"] == "SUCCESS"
+    assert time.parked.wait(30)
+
+    deleted = stack.delete(wait=60)
+    assert deleted["Status"] == "SUCCESS", deleted
+    time.release()
+    env.lambda_.wait_idle(timeout=60)
+
+    assert statuses(domain) == {}
+    assert signals(env.cloudformation, first["WaitHandle"]) == []
+    associations = [o for op, o in domain.outcomes if op.startswith("AssociatePackage")]
+    assert len(associations) == 1  # the superseded waiter never associated again
