@@ -3,9 +3,10 @@ gone) to the answer, for the real handler and two reference waiting strategies.
 
 The handler's own `AssociationOperation` (with its `plan` and the shared `timing`) runs unmodified
 against `SimDomain`, a simulated domain, through the handler's injectable `Runtime`; hand-overs
-are modelled as `main.run` performs them: a `HandOver` ends the invocation, its progress goes
-through JSON into a fresh operation that starts after a re-invoke latency, with the invocation's
-full time again.
+are modelled as `main.run` performs them: a `HandOver` ends the invocation (one `lambda:Invoke`
+call), its progress goes through JSON into a fresh operation that starts after a re-invoke
+latency, with the invocation's full time again, and first sleeps until the look the hand-over
+cut short was due (the handler's own `main._sleep_until_due`).
 
 Reference strategies, on the same operations and the same latency model:
 
@@ -43,6 +44,7 @@ from domain_packages_handler.core.package_status import PackageAvailability
 from domain_packages_handler.core.progress import Progress, deadline_for
 from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
 from domain_packages_handler.core.waiting import HandOver, Runtime
+from domain_packages_handler.main import _sleep_until_due
 
 from bench.stats import summary
 from testsupport.fakes.clock import SimClock
@@ -97,6 +99,10 @@ class Outcome:
     handovers: int
     calls: dict[str, int]
 
+    @property
+    def invocations(self) -> int:
+        return self.handovers + 1
+
 
 @dataclass
 class SimDomain:
@@ -122,6 +128,11 @@ class SimDomain:
         self.clock.sleep(latency)
         self.calls[operation] += 1
         return handled_at
+
+    def put(self, what: str) -> None:
+        """An HTTPS PUT to a pre-signed S3 URL (the custom resource's response, a signal)."""
+        self.clock.sleep(self.rng.uniform(*self.latencies.response_put))
+        self.calls[f"s3:PUT {what}"] += 1
 
     def status_at(self, at: float) -> AssociationStatus | None:
         if self.change is None:
@@ -251,6 +262,7 @@ def run_handler(
             backoff=Backoff(uniform=rng.uniform),
         )
         try:
+            _sleep_until_due(progress, runtime)  # as main.run: a resumed look keeps its time
             operation.run()
             break
         except HandOver as handover:
@@ -259,10 +271,10 @@ def run_handler(
             progress = Progress.from_json(
                 json.loads(json.dumps(handover.progress.to_json())), AssociationState
             )
-            clock.sleep(rng.uniform(*latencies.api_call))  # the Invoke call
+            domain.call("lambda:Invoke")
             clock.sleep(rng.uniform(*latencies.reinvoke))
             invocation_end = clock.t + latencies.invocation_seconds
-    clock.sleep(rng.uniform(*latencies.response_put))
+    domain.put("response")
     return Outcome("handler", scenario, clock.t - domain.done_at, handovers, dict(domain.calls))
 
 
