@@ -34,6 +34,7 @@ from typing import Literal
 from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
+    ChangeProgress,
     DesiredPackage,
     Snapshot,
 )
@@ -41,17 +42,26 @@ from domain_packages_handler.associations.operation import AssociationOperation,
 from domain_packages_handler.associations.plan import AssociationState
 from domain_packages_handler.associations.target import Target
 from domain_packages_handler.core.package_status import PackageAvailability
-from domain_packages_handler.core.progress import Progress, deadline_for
-from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
+from domain_packages_handler.core.progress import Progress
+from domain_packages_handler.core.properties import SERVICE_TIMEOUT_SECONDS
+from domain_packages_handler.core.timing import (
+    POLL_FRACTION,
+    POLL_SCHEDULE_SECONDS,
+    Backoff,
+    PollSchedule,
+)
 from domain_packages_handler.core.waiting import HandOver, Runtime
 from domain_packages_handler.main import _sleep_until_due
 
 from bench.stats import summary
 from testsupport.fakes.clock import SimClock
+from testsupport.fakes.opensearch.progress import BLUE_GREEN_STAGES
 
 DOMAIN = "bench-domain"
 PACKAGE = "F100000001"
 TIMEOUT_SECONDS = 3600
+DICTIONARY = "TXT-DICTIONARY"
+PLUGIN = "ZIP-PLUGIN"
 CRHELPER_INTERVAL_SECONDS = 120.0
 TERRAFORM_DELAY_SECONDS = 30.0
 TERRAFORM_FIRST_WAIT_SECONDS = 0.1
@@ -89,6 +99,16 @@ class Scenario:
     kind: Kind
     duration: float
     """Seconds from the accepted association (dissociation) call until ACTIVE (gone)."""
+    package_type: str = DICTIONARY
+    """ZIP-PLUGIN: the change is a blue/green deployment the handler follows with
+    DescribeDomainChangeProgress."""
+    timeout_seconds: int = TIMEOUT_SECONDS
+    """The resource's timeout; above CloudFormation's hour the handler runs a long wait."""
+
+    @property
+    def long_wait(self) -> bool:
+        """Whether the stack waits on a WaitCondition the handler signals (issue 21)."""
+        return self.timeout_seconds > SERVICE_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -109,7 +129,16 @@ class SimDomain:
     """One domain and one package; a change completes `duration` after the call is accepted.
 
     Every call takes a sampled latency and the service acts at its midpoint. Implements the
-    handler's `AssociationService` protocol; `calls` counts calls by API operation name.
+    handler's `AssociationService` protocol; `calls` counts every call by name (OpenSearch
+    operations, and the `lambda:`, `cloudformation:` and `s3:PUT` calls the runs add).
+
+    A ZIP-PLUGIN's change is a blue/green deployment: ListPackagesForDomain reports the package
+    with its type, so the handler sees a blue/green in flight (`readiness.blue_green_in_flight`)
+    and asks DescribeDomainChangeProgress at every poll, which answers the guide's blue/green
+    stages (the OpenSearch fake's `BLUE_GREEN_STAGES`) completing evenly over `duration`, the
+    change PROCESSING / ApplyingChanges until it is COMPLETED with the association. Not
+    modelled: a domain Processing before the call (DescribeDomain says ready), throttling and
+    other errors, stages of uneven length.
     """
 
     clock: SimClock
@@ -117,6 +146,7 @@ class SimDomain:
     latencies: Latencies
     duration: float
     initially_active: bool
+    package_type: str = DICTIONARY
     calls: Counter[str] = field(default_factory=Counter)
     change: tuple[str, float] | None = None
     done_at: float = math.nan
@@ -155,7 +185,9 @@ class SimDomain:
         status = self.status_at(self.call("ListPackagesForDomain"))
         if status is None:
             return Snapshot({})
-        return Snapshot({PACKAGE: Association(PACKAGE, status, "v1", f"analyzers/{PACKAGE}")})
+        path = "" if self.package_type == PLUGIN else f"analyzers/{PACKAGE}"
+        association = Association(PACKAGE, status, "v1", path, package_type=self.package_type)
+        return Snapshot({PACKAGE: association})
 
     def describe_domain(self, domain_name: str) -> DomainState:
         self.call("DescribeDomain")
@@ -170,9 +202,25 @@ class SimDomain:
         self.call("DescribePackages")
         return {}
 
-    def change_progress(self, domain_name: str) -> None:
-        """Never asked: the simulated package is a dictionary, not a plugin (no blue/green)."""
-        self.call("DescribeDomainChangeProgress")
+    def change_progress(self, domain_name: str) -> ChangeProgress | None:
+        """A plugin's blue/green, stage by stage; None for a dictionary (no blue/green: the
+        handler does not ask) and before any change."""
+        at = self.call("DescribeDomainChangeProgress")
+        if self.package_type != PLUGIN or self.change is None:
+            return None
+        accepted_at = self.change[1]
+        total = len(BLUE_GREEN_STAGES)
+        if at >= self.done_at:
+            return ChangeProgress("COMPLETED", total, total, "", self.done_at, "Completed")
+        completed = min(total - 1, int(total * (at - accepted_at) / self.duration))
+        return ChangeProgress(
+            status="PROCESSING",
+            completed_stages=completed,
+            total_stages=total,
+            stage=BLUE_GREEN_STAGES[completed][0],
+            last_moved=accepted_at + self.duration * completed / total,
+            config_status="Validating" if completed == 0 else "ApplyingChanges",
+        )
 
     def associate(
         self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool
@@ -202,6 +250,7 @@ def _domain(scenario: Scenario, latencies: Latencies, rng: random.Random) -> Sim
         latencies=latencies,
         duration=scenario.duration,
         initially_active=scenario.kind == "delete",
+        package_type=scenario.package_type,
     )
 
 
@@ -223,21 +272,49 @@ def _target(kind: Kind) -> Target:
     return Target(DOMAIN, dissociate=(PACKAGE,), missing_domain_is_success=True)
 
 
+@dataclass
+class SimLongWait:
+    """core/long_wait.LongWait on the simulated domain, as the handler's `EarlyAnswer`: the
+    custom resource's early answer is a response PUT, each "was this wait superseded?" one
+    DescribeStackResource call (never superseded here), the end one signal PUT to the
+    WaitConditionHandle. Not modelled: CloudFormation's own delay in noticing the signal."""
+
+    domain: SimDomain
+
+    def answer(self, data: dict[str, str]) -> None:
+        self.domain.put("response")
+
+    def superseded(self, answered_at: float) -> bool:
+        self.domain.call("cloudformation:DescribeStackResource")
+        return False
+
+    def signal(self) -> None:
+        self.domain.put("signal")
+
+
 def run_handler(
     scenario: Scenario,
     latencies: Latencies,
     rng: random.Random,
     poll_steps: tuple[float, ...] = POLL_SCHEDULE_SECONDS,
+    poll_fraction: float = POLL_FRACTION,
 ) -> Outcome:
-    """The real AssociationOperation, across as many 15-minute invocations as it needs."""
+    """The real AssociationOperation, across as many 15-minute invocations as it needs, each
+    run as `main.run` runs it: sleep until the look a hand-over cut short is due, ask whether
+    a long wait was superseded, run the operation, hand over or answer. A long wait (timeout
+    above an hour) answers the custom resource once the change is accepted and ends with the
+    signal: its overhead runs to the signal PUT, including the DescribeStackResource that
+    main._end_long_wait makes before signalling."""
     domain = _domain(scenario, latencies, rng)
     clock = domain.clock
     target = _target(scenario.kind)
-    progress = Progress(
-        started_at=clock.t,
-        deadline=deadline_for(clock.t, TIMEOUT_SECONDS),
-        physical_id="bench",
-        state=AssociationState(),
+    long_wait = SimLongWait(domain) if scenario.long_wait else None
+    progress = Progress.start(
+        clock.t,
+        scenario.timeout_seconds,
+        "bench",
+        AssociationState(),
+        answer_within=SERVICE_TIMEOUT_SECONDS if long_wait else None,
     )
     invocation_end = clock.t + latencies.invocation_seconds
     handovers = 0
@@ -252,18 +329,20 @@ def run_handler(
             remaining=remaining,
             # as main.run computes it, from the time left when the invocation starts
             handover_margin=min(20.0, 0.25 * (invocation_end - clock.t)),
+            early_answer=long_wait,
         )
         operation = AssociationOperation(
             target=target,
             progress=progress,
             service=domain,
             runtime=runtime,
-            poll=PollSchedule(steps=poll_steps),
+            poll=PollSchedule(steps=poll_steps, fraction=poll_fraction),
             backoff=Backoff(uniform=rng.uniform),
         )
         try:
             _sleep_until_due(progress, runtime)  # as main.run: a resumed look keeps its time
-            operation.run()
+            operation.check_current()
+            data = operation.run()
             break
         except HandOver as handover:
             handovers += 1
@@ -274,7 +353,13 @@ def run_handler(
             domain.call("lambda:Invoke")
             clock.sleep(rng.uniform(*latencies.reinvoke))
             invocation_end = clock.t + latencies.invocation_seconds
-    domain.put("response")
+    if long_wait is None:
+        domain.put("response")
+    else:
+        if not operation.answered:
+            long_wait.answer(data)  # done within the hour: answer, then signal (main.run)
+        operation.check_current()  # main._end_long_wait: a superseded waiter never signals
+        long_wait.signal()
     return Outcome("handler", scenario, clock.t - domain.done_at, handovers, dict(domain.calls))
 
 

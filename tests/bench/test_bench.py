@@ -39,6 +39,38 @@ def test_the_handler_makes_one_change_call_and_hands_over_long_waits(kind: str) 
     assert 0 < outcome.overhead <= 0.05 * scenario.duration
 
 
+def test_a_plugin_polls_with_two_calls_and_a_long_wait_ends_with_the_signal() -> None:
+    """A 3-hour blue/green under a 12-hour timeout: every poll while it runs lists and reads the
+    change progress; the custom resource is answered early, the WaitCondition signalled at the
+    end; each resumed invocation and the signal ask CloudFormation once whether it was
+    superseded; each hand-over is one Invoke."""
+    scenario = completion.Scenario(
+        0, "create", 3 * 3600.0, package_type=completion.PLUGIN, timeout_seconds=43200
+    )
+    outcome = completion.run_handler(scenario, completion.Latencies(), random.Random(2))
+    calls = outcome.calls
+    # The first listing (nothing yet) and the last (ACTIVE) see no blue/green in flight.
+    assert calls["DescribeDomainChangeProgress"] == calls["ListPackagesForDomain"] - 2
+    assert calls["AssociatePackages"] == 1
+    assert calls["s3:PUT response"] == 1
+    assert calls["s3:PUT signal"] == 1
+    assert calls["lambda:Invoke"] == outcome.handovers == outcome.invocations - 1
+    assert calls["cloudformation:DescribeStackResource"] == outcome.invocations
+    assert outcome.invocations >= 3 * 3600 / 900
+    assert 0 < outcome.overhead <= 0.05 * scenario.duration
+
+
+def test_a_plugin_wait_within_the_hour_answers_the_custom_resource() -> None:
+    scenario = completion.Scenario(0, "create", 600.0, package_type=completion.PLUGIN)
+    outcome = completion.run_handler(scenario, completion.Latencies(), random.Random(2))
+    assert not scenario.long_wait
+    assert outcome.calls["DescribeDomainChangeProgress"] > 0
+    assert outcome.calls["s3:PUT response"] == 1
+    assert "s3:PUT signal" not in outcome.calls
+    assert "cloudformation:DescribeStackResource" not in outcome.calls
+    assert 0 < outcome.overhead <= 0.05 * scenario.duration
+
+
 def test_reference_strategies_wait_as_documented() -> None:
     latencies = completion.Latencies()
     short = completion.Scenario(0, "create", 5.0)
