@@ -45,6 +45,7 @@ from domain_packages_handler.core.package_status import PackageAvailability
 from domain_packages_handler.core.progress import Progress
 from domain_packages_handler.core.properties import SERVICE_TIMEOUT_SECONDS
 from domain_packages_handler.core.timing import (
+    POLL_CAP_SECONDS,
     POLL_FRACTION,
     POLL_SCHEDULE_SECONDS,
     Backoff,
@@ -66,6 +67,24 @@ CRHELPER_INTERVAL_SECONDS = 120.0
 TERRAFORM_DELAY_SECONDS = 30.0
 TERRAFORM_FIRST_WAIT_SECONDS = 0.1
 TERRAFORM_CAP_SECONDS = 10.0
+
+#: Issue 21's bound on the completion overhead: 5 % of the time waited or 5 s, the larger.
+OVERHEAD_FRACTION = 0.05
+OVERHEAD_FLOOR_SECONDS = 5.0
+#: Issue 21's bound on the calls a wait makes: 300 per hour of waiting.
+CALLS_PER_HOUR_TARGET = 300.0
+#: The plugin waits `make bench` reports: label, blue/green seconds, the resource's timeout.
+#: Waits within the hour run under the default one-hour timeout (the custom resource answers at
+#: the end); longer ones need a longer timeout, which makes them long waits (a signal at the end).
+PLUGIN_WAITS: tuple[tuple[str, float, int], ...] = (
+    ("1 min", 60.0, 3600),
+    ("10 min", 600.0, 3600),
+    ("1 h", 3600.0, 43200),
+    ("3 h", 10800.0, 43200),
+)
+#: Each sample's blue/green lasts its wait's time ± this fraction: where ACTIVE falls within a
+#: poll interval decides the overhead, and the samples sweep that phase over a few intervals.
+PLUGIN_SPREAD = 0.05
 
 Kind = Literal["create", "delete"]
 Strategy = Literal["handler", "crhelper", "terraform"]
@@ -428,19 +447,33 @@ def scenarios(count: int, seed: int, low: float = 5.0, high: float = 1800.0) -> 
 
 
 def _p95_by_duration(
-    handler: Sequence[Outcome], terraform: Sequence[Outcome], split: float = 60.0
+    strategies: dict[str, Sequence[Outcome]], split: float = 60.0
 ) -> dict[str, dict[str, float]]:
-    """p95 of both strategies for short and for long service durations."""
-    result = {}
+    """p95 of each strategy (by name) for short and for long service durations."""
+    result: dict[str, dict[str, float]] = {}
     for label, short in ((f"under {split:g} s", True), (f"{split:g} s and over", False)):
-        mine = [o.overhead for o in handler if (o.scenario.duration < split) == short]
-        theirs = [o.overhead for o in terraform if (o.scenario.duration < split) == short]
-        result[label] = {
-            "n": len(mine),
-            "handler": summary(mine)["p95"],
-            "terraform": summary(theirs)["p95"],
-        }
+        row: dict[str, float] = {}
+        for name, outcomes in strategies.items():
+            mine = [o.overhead for o in outcomes if (o.scenario.duration < split) == short]
+            row["n"] = len(mine)
+            row[name] = summary(mine)["p95"]
+        result[label] = row
     return result
+
+
+def allowance(duration: float) -> float:
+    """The completion overhead issue 21 allows a wait of `duration` seconds."""
+    return max(OVERHEAD_FRACTION * duration, OVERHEAD_FLOOR_SECONDS)
+
+
+def within_allowance(outcomes: Sequence[Outcome]) -> dict[str, float]:
+    """How many answered within `allowance` of their wait, and the largest share of it used."""
+    shares = [o.overhead / allowance(o.scenario.duration) for o in outcomes]
+    return {
+        "n": len(shares),
+        "within": sum(1 for share in shares if share <= 1.0),
+        "worst_share": round(max(shares), 3) if shares else 0.0,
+    }
 
 
 def scenario_rng(seed: int, scenario: Scenario) -> random.Random:
@@ -469,10 +502,16 @@ def simulate(
             "list_calls_per_hour_waited": round(lists / waited, 1) if waited else 0.0,
         }
 
+    # Before issue 21 the handler polled every 3 s however long it waited.
+    fixed = [run_handler(s, latencies, scenario_rng(seed, s), poll_fraction=0.0) for s in ops]
     single = [o for o in handler if o.handovers == 0]
     across = [o for o in handler if o.handovers > 0]
     handler_p95 = summary([o.overhead for o in handler])["p95"]
     terraform_p95 = summary([o.overhead for o in terraform])["p95"]
+    by_duration = _p95_by_duration(
+        {"handler": handler, "terraform": terraform, "fixed_3s_polls": fixed}
+    )
+    short = by_duration["under 60 s"]
     what_if = {}
     for steps in what_if_steps:
         outcomes = [run_handler(s, latencies, scenario_rng(seed, s), poll_steps=steps) for s in ops]
@@ -492,15 +531,119 @@ def simulate(
         "deletes": sum(1 for s in ops if s.kind == "delete"),
         "latencies": latencies.to_json(),
         "handler_poll_schedule_s": list(POLL_SCHEDULE_SECONDS),
+        "handler_poll_fraction": POLL_FRACTION,
+        "handler_poll_cap_s": POLL_CAP_SECONDS,
         "handler": {
             "all": block(handler),
             "single_invocation": summary([o.overhead for o in single]),
             "across_handover": summary([o.overhead for o in across]),
             "handovers_max": max(o.handovers for o in handler),
+            "within_allowance": {
+                "single_invocation": within_allowance(single),
+                "across_handover": within_allowance(across),
+            },
+        },
+        "fixed_3s_polls": {
+            **block(fixed),
+            "single_invocation": summary([o.overhead for o in fixed if o.handovers == 0]),
         },
         "crhelper_default_polling": block(crhelper),
         "terraform_waiter": block(terraform),
         "terraform_p95_over_handler_p95": round(terraform_p95 / handler_p95, 2),
-        "p95_by_service_duration": _p95_by_duration(handler, terraform),
+        "terraform_p95_over_handler_p95_under_60_s": round(
+            short["terraform"] / short["handler"], 2
+        ),
+        "p95_by_service_duration": by_duration,
         "what_if_handler": what_if,
+    }
+
+
+def _mean(values: Sequence[float]) -> float:
+    return round(sum(values) / len(values), 1) if values else 0.0
+
+
+def _plugin_row(
+    label: str, seconds: float, timeout: int, outcomes: Sequence[Outcome], fixed: Sequence[Outcome]
+) -> dict[str, object]:
+    """One plugin wait's figures; per-hour rates count a wait under an hour as one hour."""
+
+    def hours(chosen: Sequence[Outcome]) -> float:
+        return sum(max(o.scenario.duration, 3600.0) for o in chosen) / 3600.0
+
+    def total_calls(chosen: Sequence[Outcome]) -> int:
+        return sum(sum(o.calls.values()) for o in chosen)
+
+    waited = sum(o.scenario.duration for o in outcomes) / 3600.0
+    operations = sorted({op for o in outcomes for op in o.calls})
+    return {
+        "wait": label,
+        "service_s": seconds,
+        "timeout_s": timeout,
+        "answer": "WaitCondition signal" if outcomes[0].scenario.long_wait else "response",
+        "n": len(outcomes),
+        "invocations_per_op": _mean([o.invocations for o in outcomes]),
+        "invocations_max": max(o.invocations for o in outcomes),
+        "calls_per_op": _mean([sum(o.calls.values()) for o in outcomes]),
+        "calls_max": max(sum(o.calls.values()) for o in outcomes),
+        "calls_by_operation": {
+            op: _mean([o.calls.get(op, 0) for o in outcomes]) for op in operations
+        },
+        "calls_per_hour": round(total_calls(outcomes) / hours(outcomes), 1),
+        "invocations_per_hour": round(sum(o.invocations for o in outcomes) / hours(outcomes), 1),
+        "calls_per_hour_of_the_wait_itself": round(total_calls(outcomes) / waited, 1),
+        "fixed_3s_polls": {
+            "n": len(fixed),
+            "calls_per_op": _mean([sum(o.calls.values()) for o in fixed]),
+            "calls_per_hour": round(total_calls(fixed) / hours(fixed), 1),
+            "invocations_per_op": _mean([o.invocations for o in fixed]),
+        },
+        "overhead": summary([o.overhead for o in outcomes]),
+        "allowance_s": allowance(seconds),
+        "within_allowance": within_allowance(outcomes),
+    }
+
+
+def plugin_waits(
+    samples: int = 200,
+    seed: int = 5,
+    latencies: Latencies | None = None,
+    fixed_samples: int = 10,
+    waits: Sequence[tuple[str, float, int]] = PLUGIN_WAITS,
+) -> dict[str, object]:
+    """Plugin associations (a blue/green per change) of each wait in `waits`, `samples` each:
+    calls and invocations per hour of waiting, and the completion overhead, to the response or
+    (a long wait) to the WaitCondition signal. `fixed_samples` of each also run with the 3 s
+    polls the handler used before issue 21, for comparison."""
+    latencies = latencies or Latencies()
+    rows = []
+    for number, (label, seconds, timeout) in enumerate(waits):
+        draw = random.Random(seed * 1_000_003 + number)  # noqa: S311
+        ops = [
+            Scenario(
+                number * samples + i,
+                "create",
+                round(seconds * draw.uniform(1 - PLUGIN_SPREAD, 1 + PLUGIN_SPREAD), 3),
+                package_type=PLUGIN,
+                timeout_seconds=timeout,
+            )
+            for i in range(samples)
+        ]
+        outcomes = [run_handler(s, latencies, scenario_rng(seed, s)) for s in ops]
+        fixed = [
+            run_handler(s, latencies, scenario_rng(seed, s), poll_fraction=0.0)
+            for s in ops[:fixed_samples]
+        ]
+        rows.append(_plugin_row(label, seconds, timeout, outcomes, fixed))
+    return {
+        "samples": samples,
+        "seed": seed,
+        "spread": PLUGIN_SPREAD,
+        "latencies": latencies.to_json(),
+        "poll": {
+            "steps_s": list(POLL_SCHEDULE_SECONDS),
+            "fraction": POLL_FRACTION,
+            "cap_s": POLL_CAP_SECONDS,
+        },
+        "calls_per_hour_target": CALLS_PER_HOUR_TARGET,
+        "waits": rows,
     }
