@@ -60,7 +60,7 @@ integ-destroy: setup
 soak: $(PY_STAMP)
 	PYTHONPATH=lambda $(VPY) -m bench.soak --runs 200 --seed 7 --workers 8
 
-# The benchmarks (README, Performance): tables on stdout, JSON in bench/results/. ~3 minutes.
+# The benchmarks (README, Performance): tables on stdout, JSON in bench/results/. ~4 minutes.
 bench: setup
 	PYTHONPATH=lambda $(VPY) -m bench
 

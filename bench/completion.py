@@ -3,9 +3,10 @@ gone) to the answer, for the real handler and two reference waiting strategies.
 
 The handler's own `AssociationOperation` (with its `plan` and the shared `timing`) runs unmodified
 against `SimDomain`, a simulated domain, through the handler's injectable `Runtime`; hand-overs
-are modelled as `main.run` performs them: a `HandOver` ends the invocation, its progress goes
-through JSON into a fresh operation that starts after a re-invoke latency, with the invocation's
-full time again.
+are modelled as `main.run` performs them: a `HandOver` ends the invocation (one `lambda:Invoke`
+call), its progress goes through JSON into a fresh operation that starts after a re-invoke
+latency, with the invocation's full time again, and first sleeps until the look the hand-over
+cut short was due (the handler's own `main._sleep_until_due`).
 
 Reference strategies, on the same operations and the same latency model:
 
@@ -33,6 +34,7 @@ from typing import Literal
 from domain_packages_handler.associations.model import (
     Association,
     AssociationStatus,
+    ChangeProgress,
     DesiredPackage,
     Snapshot,
 )
@@ -40,20 +42,49 @@ from domain_packages_handler.associations.operation import AssociationOperation,
 from domain_packages_handler.associations.plan import AssociationState
 from domain_packages_handler.associations.target import Target
 from domain_packages_handler.core.package_status import PackageAvailability
-from domain_packages_handler.core.progress import Progress, deadline_for
-from domain_packages_handler.core.timing import POLL_SCHEDULE_SECONDS, Backoff, PollSchedule
+from domain_packages_handler.core.progress import Progress
+from domain_packages_handler.core.properties import SERVICE_TIMEOUT_SECONDS
+from domain_packages_handler.core.timing import (
+    POLL_CAP_SECONDS,
+    POLL_FRACTION,
+    POLL_SCHEDULE_SECONDS,
+    Backoff,
+    PollSchedule,
+)
 from domain_packages_handler.core.waiting import HandOver, Runtime
+from domain_packages_handler.main import _sleep_until_due
 
 from bench.stats import summary
 from testsupport.fakes.clock import SimClock
+from testsupport.fakes.opensearch.progress import BLUE_GREEN_STAGES
 
 DOMAIN = "bench-domain"
 PACKAGE = "F100000001"
 TIMEOUT_SECONDS = 3600
+DICTIONARY = "TXT-DICTIONARY"
+PLUGIN = "ZIP-PLUGIN"
 CRHELPER_INTERVAL_SECONDS = 120.0
 TERRAFORM_DELAY_SECONDS = 30.0
 TERRAFORM_FIRST_WAIT_SECONDS = 0.1
 TERRAFORM_CAP_SECONDS = 10.0
+
+#: Issue 21's bound on the completion overhead: 5 % of the time waited or 5 s, the larger.
+OVERHEAD_FRACTION = 0.05
+OVERHEAD_FLOOR_SECONDS = 5.0
+#: Issue 21's bound on the calls a wait makes: 300 per hour of waiting.
+CALLS_PER_HOUR_TARGET = 300.0
+#: The plugin waits `make bench` reports: label, blue/green seconds, the resource's timeout.
+#: Waits within the hour run under the default one-hour timeout (the custom resource answers at
+#: the end); longer ones need a longer timeout, which makes them long waits (a signal at the end).
+PLUGIN_WAITS: tuple[tuple[str, float, int], ...] = (
+    ("1 min", 60.0, 3600),
+    ("10 min", 600.0, 3600),
+    ("1 h", 3600.0, 43200),
+    ("3 h", 10800.0, 43200),
+)
+#: Each sample's blue/green lasts its wait's time ± this fraction: where ACTIVE falls within a
+#: poll interval decides the overhead, and the samples sweep that phase over a few intervals.
+PLUGIN_SPREAD = 0.05
 
 Kind = Literal["create", "delete"]
 Strategy = Literal["handler", "crhelper", "terraform"]
@@ -87,6 +118,16 @@ class Scenario:
     kind: Kind
     duration: float
     """Seconds from the accepted association (dissociation) call until ACTIVE (gone)."""
+    package_type: str = DICTIONARY
+    """ZIP-PLUGIN: the change is a blue/green deployment the handler follows with
+    DescribeDomainChangeProgress."""
+    timeout_seconds: int = TIMEOUT_SECONDS
+    """The resource's timeout; above CloudFormation's hour the handler runs a long wait."""
+
+    @property
+    def long_wait(self) -> bool:
+        """Whether the stack waits on a WaitCondition the handler signals (issue 21)."""
+        return self.timeout_seconds > SERVICE_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -97,13 +138,26 @@ class Outcome:
     handovers: int
     calls: dict[str, int]
 
+    @property
+    def invocations(self) -> int:
+        return self.handovers + 1
+
 
 @dataclass
 class SimDomain:
     """One domain and one package; a change completes `duration` after the call is accepted.
 
     Every call takes a sampled latency and the service acts at its midpoint. Implements the
-    handler's `AssociationService` protocol; `calls` counts calls by API operation name.
+    handler's `AssociationService` protocol; `calls` counts every call by name (OpenSearch
+    operations, and the `lambda:`, `cloudformation:` and `s3:PUT` calls the runs add).
+
+    A ZIP-PLUGIN's change is a blue/green deployment: ListPackagesForDomain reports the package
+    with its type, so the handler sees a blue/green in flight (`readiness.blue_green_in_flight`)
+    and asks DescribeDomainChangeProgress at every poll, which answers the guide's blue/green
+    stages (the OpenSearch fake's `BLUE_GREEN_STAGES`) completing evenly over `duration`, the
+    change PROCESSING / ApplyingChanges until it is COMPLETED with the association. Not
+    modelled: a domain Processing before the call (DescribeDomain says ready), throttling and
+    other errors, stages of uneven length.
     """
 
     clock: SimClock
@@ -111,6 +165,7 @@ class SimDomain:
     latencies: Latencies
     duration: float
     initially_active: bool
+    package_type: str = DICTIONARY
     calls: Counter[str] = field(default_factory=Counter)
     change: tuple[str, float] | None = None
     done_at: float = math.nan
@@ -122,6 +177,11 @@ class SimDomain:
         self.clock.sleep(latency)
         self.calls[operation] += 1
         return handled_at
+
+    def put(self, what: str) -> None:
+        """An HTTPS PUT to a pre-signed S3 URL (the custom resource's response, a signal)."""
+        self.clock.sleep(self.rng.uniform(*self.latencies.response_put))
+        self.calls[f"s3:PUT {what}"] += 1
 
     def status_at(self, at: float) -> AssociationStatus | None:
         if self.change is None:
@@ -144,7 +204,9 @@ class SimDomain:
         status = self.status_at(self.call("ListPackagesForDomain"))
         if status is None:
             return Snapshot({})
-        return Snapshot({PACKAGE: Association(PACKAGE, status, "v1", f"analyzers/{PACKAGE}")})
+        path = "" if self.package_type == PLUGIN else f"analyzers/{PACKAGE}"
+        association = Association(PACKAGE, status, "v1", path, package_type=self.package_type)
+        return Snapshot({PACKAGE: association})
 
     def describe_domain(self, domain_name: str) -> DomainState:
         self.call("DescribeDomain")
@@ -159,9 +221,25 @@ class SimDomain:
         self.call("DescribePackages")
         return {}
 
-    def change_progress(self, domain_name: str) -> None:
-        """Never asked: the simulated package is a dictionary, not a plugin (no blue/green)."""
-        self.call("DescribeDomainChangeProgress")
+    def change_progress(self, domain_name: str) -> ChangeProgress | None:
+        """A plugin's blue/green, stage by stage; None for a dictionary (no blue/green: the
+        handler does not ask) and before any change."""
+        at = self.call("DescribeDomainChangeProgress")
+        if self.package_type != PLUGIN or self.change is None:
+            return None
+        accepted_at = self.change[1]
+        total = len(BLUE_GREEN_STAGES)
+        if at >= self.done_at:
+            return ChangeProgress("COMPLETED", total, total, "", self.done_at, "Completed")
+        completed = min(total - 1, int(total * (at - accepted_at) / self.duration))
+        return ChangeProgress(
+            status="PROCESSING",
+            completed_stages=completed,
+            total_stages=total,
+            stage=BLUE_GREEN_STAGES[completed][0],
+            last_moved=accepted_at + self.duration * completed / total,
+            config_status="Validating" if completed == 0 else "ApplyingChanges",
+        )
 
     def associate(
         self, domain_name: str, packages: Sequence[DesiredPackage], *, batch: bool
@@ -191,6 +269,7 @@ def _domain(scenario: Scenario, latencies: Latencies, rng: random.Random) -> Sim
         latencies=latencies,
         duration=scenario.duration,
         initially_active=scenario.kind == "delete",
+        package_type=scenario.package_type,
     )
 
 
@@ -212,21 +291,49 @@ def _target(kind: Kind) -> Target:
     return Target(DOMAIN, dissociate=(PACKAGE,), missing_domain_is_success=True)
 
 
+@dataclass
+class SimLongWait:
+    """core/long_wait.LongWait on the simulated domain, as the handler's `EarlyAnswer`: the
+    custom resource's early answer is a response PUT, each "was this wait superseded?" one
+    DescribeStackResource call (never superseded here), the end one signal PUT to the
+    WaitConditionHandle. Not modelled: CloudFormation's own delay in noticing the signal."""
+
+    domain: SimDomain
+
+    def answer(self, data: dict[str, str]) -> None:
+        self.domain.put("response")
+
+    def superseded(self, answered_at: float) -> bool:
+        self.domain.call("cloudformation:DescribeStackResource")
+        return False
+
+    def signal(self) -> None:
+        self.domain.put("signal")
+
+
 def run_handler(
     scenario: Scenario,
     latencies: Latencies,
     rng: random.Random,
     poll_steps: tuple[float, ...] = POLL_SCHEDULE_SECONDS,
+    poll_fraction: float = POLL_FRACTION,
 ) -> Outcome:
-    """The real AssociationOperation, across as many 15-minute invocations as it needs."""
+    """The real AssociationOperation, across as many 15-minute invocations as it needs, each
+    run as `main.run` runs it: sleep until the look a hand-over cut short is due, ask whether
+    a long wait was superseded, run the operation, hand over or answer. A long wait (timeout
+    above an hour) answers the custom resource once the change is accepted and ends with the
+    signal: its overhead runs to the signal PUT, including the DescribeStackResource that
+    main._end_long_wait makes before signalling."""
     domain = _domain(scenario, latencies, rng)
     clock = domain.clock
     target = _target(scenario.kind)
-    progress = Progress(
-        started_at=clock.t,
-        deadline=deadline_for(clock.t, TIMEOUT_SECONDS),
-        physical_id="bench",
-        state=AssociationState(),
+    long_wait = SimLongWait(domain) if scenario.long_wait else None
+    progress = Progress.start(
+        clock.t,
+        scenario.timeout_seconds,
+        "bench",
+        AssociationState(),
+        answer_within=SERVICE_TIMEOUT_SECONDS if long_wait else None,
     )
     invocation_end = clock.t + latencies.invocation_seconds
     handovers = 0
@@ -241,17 +348,20 @@ def run_handler(
             remaining=remaining,
             # as main.run computes it, from the time left when the invocation starts
             handover_margin=min(20.0, 0.25 * (invocation_end - clock.t)),
+            early_answer=long_wait,
         )
         operation = AssociationOperation(
             target=target,
             progress=progress,
             service=domain,
             runtime=runtime,
-            poll=PollSchedule(steps=poll_steps),
+            poll=PollSchedule(steps=poll_steps, fraction=poll_fraction),
             backoff=Backoff(uniform=rng.uniform),
         )
         try:
-            operation.run()
+            _sleep_until_due(progress, runtime)  # as main.run: a resumed look keeps its time
+            operation.check_current()
+            data = operation.run()
             break
         except HandOver as handover:
             handovers += 1
@@ -259,10 +369,16 @@ def run_handler(
             progress = Progress.from_json(
                 json.loads(json.dumps(handover.progress.to_json())), AssociationState
             )
-            clock.sleep(rng.uniform(*latencies.api_call))  # the Invoke call
+            domain.call("lambda:Invoke")
             clock.sleep(rng.uniform(*latencies.reinvoke))
             invocation_end = clock.t + latencies.invocation_seconds
-    clock.sleep(rng.uniform(*latencies.response_put))
+    if long_wait is None:
+        domain.put("response")
+    else:
+        if not operation.answered:
+            long_wait.answer(data)  # done within the hour: answer, then signal (main.run)
+        operation.check_current()  # main._end_long_wait: a superseded waiter never signals
+        long_wait.signal()
     return Outcome("handler", scenario, clock.t - domain.done_at, handovers, dict(domain.calls))
 
 
@@ -331,19 +447,33 @@ def scenarios(count: int, seed: int, low: float = 5.0, high: float = 1800.0) -> 
 
 
 def _p95_by_duration(
-    handler: Sequence[Outcome], terraform: Sequence[Outcome], split: float = 60.0
+    strategies: dict[str, Sequence[Outcome]], split: float = 60.0
 ) -> dict[str, dict[str, float]]:
-    """p95 of both strategies for short and for long service durations."""
-    result = {}
+    """p95 of each strategy (by name) for short and for long service durations."""
+    result: dict[str, dict[str, float]] = {}
     for label, short in ((f"under {split:g} s", True), (f"{split:g} s and over", False)):
-        mine = [o.overhead for o in handler if (o.scenario.duration < split) == short]
-        theirs = [o.overhead for o in terraform if (o.scenario.duration < split) == short]
-        result[label] = {
-            "n": len(mine),
-            "handler": summary(mine)["p95"],
-            "terraform": summary(theirs)["p95"],
-        }
+        row: dict[str, float] = {}
+        for name, outcomes in strategies.items():
+            mine = [o.overhead for o in outcomes if (o.scenario.duration < split) == short]
+            row["n"] = len(mine)
+            row[name] = summary(mine)["p95"]
+        result[label] = row
     return result
+
+
+def allowance(duration: float) -> float:
+    """The completion overhead issue 21 allows a wait of `duration` seconds."""
+    return max(OVERHEAD_FRACTION * duration, OVERHEAD_FLOOR_SECONDS)
+
+
+def within_allowance(outcomes: Sequence[Outcome]) -> dict[str, float]:
+    """How many answered within `allowance` of their wait, and the largest share of it used."""
+    shares = [o.overhead / allowance(o.scenario.duration) for o in outcomes]
+    return {
+        "n": len(shares),
+        "within": sum(1 for share in shares if share <= 1.0),
+        "worst_share": round(max(shares), 3) if shares else 0.0,
+    }
 
 
 def scenario_rng(seed: int, scenario: Scenario) -> random.Random:
@@ -372,10 +502,16 @@ def simulate(
             "list_calls_per_hour_waited": round(lists / waited, 1) if waited else 0.0,
         }
 
+    # Before issue 21 the handler polled every 3 s however long it waited.
+    fixed = [run_handler(s, latencies, scenario_rng(seed, s), poll_fraction=0.0) for s in ops]
     single = [o for o in handler if o.handovers == 0]
     across = [o for o in handler if o.handovers > 0]
     handler_p95 = summary([o.overhead for o in handler])["p95"]
     terraform_p95 = summary([o.overhead for o in terraform])["p95"]
+    by_duration = _p95_by_duration(
+        {"handler": handler, "terraform": terraform, "fixed_3s_polls": fixed}
+    )
+    short = by_duration["under 60 s"]
     what_if = {}
     for steps in what_if_steps:
         outcomes = [run_handler(s, latencies, scenario_rng(seed, s), poll_steps=steps) for s in ops]
@@ -395,15 +531,119 @@ def simulate(
         "deletes": sum(1 for s in ops if s.kind == "delete"),
         "latencies": latencies.to_json(),
         "handler_poll_schedule_s": list(POLL_SCHEDULE_SECONDS),
+        "handler_poll_fraction": POLL_FRACTION,
+        "handler_poll_cap_s": POLL_CAP_SECONDS,
         "handler": {
             "all": block(handler),
             "single_invocation": summary([o.overhead for o in single]),
             "across_handover": summary([o.overhead for o in across]),
             "handovers_max": max(o.handovers for o in handler),
+            "within_allowance": {
+                "single_invocation": within_allowance(single),
+                "across_handover": within_allowance(across),
+            },
+        },
+        "fixed_3s_polls": {
+            **block(fixed),
+            "single_invocation": summary([o.overhead for o in fixed if o.handovers == 0]),
         },
         "crhelper_default_polling": block(crhelper),
         "terraform_waiter": block(terraform),
         "terraform_p95_over_handler_p95": round(terraform_p95 / handler_p95, 2),
-        "p95_by_service_duration": _p95_by_duration(handler, terraform),
+        "terraform_p95_over_handler_p95_under_60_s": round(
+            short["terraform"] / short["handler"], 2
+        ),
+        "p95_by_service_duration": by_duration,
         "what_if_handler": what_if,
+    }
+
+
+def _mean(values: Sequence[float]) -> float:
+    return round(sum(values) / len(values), 1) if values else 0.0
+
+
+def _plugin_row(
+    label: str, seconds: float, timeout: int, outcomes: Sequence[Outcome], fixed: Sequence[Outcome]
+) -> dict[str, object]:
+    """One plugin wait's figures; per-hour rates count a wait under an hour as one hour."""
+
+    def hours(chosen: Sequence[Outcome]) -> float:
+        return sum(max(o.scenario.duration, 3600.0) for o in chosen) / 3600.0
+
+    def total_calls(chosen: Sequence[Outcome]) -> int:
+        return sum(sum(o.calls.values()) for o in chosen)
+
+    waited = sum(o.scenario.duration for o in outcomes) / 3600.0
+    operations = sorted({op for o in outcomes for op in o.calls})
+    return {
+        "wait": label,
+        "service_s": seconds,
+        "timeout_s": timeout,
+        "answer": "WaitCondition signal" if outcomes[0].scenario.long_wait else "response",
+        "n": len(outcomes),
+        "invocations_per_op": _mean([o.invocations for o in outcomes]),
+        "invocations_max": max(o.invocations for o in outcomes),
+        "calls_per_op": _mean([sum(o.calls.values()) for o in outcomes]),
+        "calls_max": max(sum(o.calls.values()) for o in outcomes),
+        "calls_by_operation": {
+            op: _mean([o.calls.get(op, 0) for o in outcomes]) for op in operations
+        },
+        "calls_per_hour": round(total_calls(outcomes) / hours(outcomes), 1),
+        "invocations_per_hour": round(sum(o.invocations for o in outcomes) / hours(outcomes), 1),
+        "calls_per_hour_of_the_wait_itself": round(total_calls(outcomes) / waited, 1),
+        "fixed_3s_polls": {
+            "n": len(fixed),
+            "calls_per_op": _mean([sum(o.calls.values()) for o in fixed]),
+            "calls_per_hour": round(total_calls(fixed) / hours(fixed), 1),
+            "invocations_per_op": _mean([o.invocations for o in fixed]),
+        },
+        "overhead": summary([o.overhead for o in outcomes]),
+        "allowance_s": allowance(seconds),
+        "within_allowance": within_allowance(outcomes),
+    }
+
+
+def plugin_waits(
+    samples: int = 200,
+    seed: int = 5,
+    latencies: Latencies | None = None,
+    fixed_samples: int = 10,
+    waits: Sequence[tuple[str, float, int]] = PLUGIN_WAITS,
+) -> dict[str, object]:
+    """Plugin associations (a blue/green per change) of each wait in `waits`, `samples` each:
+    calls and invocations per hour of waiting, and the completion overhead, to the response or
+    (a long wait) to the WaitCondition signal. `fixed_samples` of each also run with the 3 s
+    polls the handler used before issue 21, for comparison."""
+    latencies = latencies or Latencies()
+    rows = []
+    for number, (label, seconds, timeout) in enumerate(waits):
+        draw = random.Random(seed * 1_000_003 + number)  # noqa: S311
+        ops = [
+            Scenario(
+                number * samples + i,
+                "create",
+                round(seconds * draw.uniform(1 - PLUGIN_SPREAD, 1 + PLUGIN_SPREAD), 3),
+                package_type=PLUGIN,
+                timeout_seconds=timeout,
+            )
+            for i in range(samples)
+        ]
+        outcomes = [run_handler(s, latencies, scenario_rng(seed, s)) for s in ops]
+        fixed = [
+            run_handler(s, latencies, scenario_rng(seed, s), poll_fraction=0.0)
+            for s in ops[:fixed_samples]
+        ]
+        rows.append(_plugin_row(label, seconds, timeout, outcomes, fixed))
+    return {
+        "samples": samples,
+        "seed": seed,
+        "spread": PLUGIN_SPREAD,
+        "latencies": latencies.to_json(),
+        "poll": {
+            "steps_s": list(POLL_SCHEDULE_SECONDS),
+            "fraction": POLL_FRACTION,
+            "cap_s": POLL_CAP_SECONDS,
+        },
+        "calls_per_hour_target": CALLS_PER_HOUR_TARGET,
+        "waits": rows,
     }

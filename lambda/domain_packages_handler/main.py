@@ -122,9 +122,10 @@ def _progress(
     so a re-delivered event keeps its deadline; a long wait answers within the hour."""
     if PROGRESS_KEY in event:
         return Progress.from_json(event[PROGRESS_KEY], lifecycle.state_type)
+    timeout = lifecycle.timeout_seconds
     return Progress.start(
         request.started_at(time.time()),
-        lifecycle.timeout_seconds,
+        timeout if long_wait else min(timeout, SERVICE_TIMEOUT_SECONDS),
         lifecycle.physical_id,
         lifecycle.state_type.from_json({}),
         answer_within=SERVICE_TIMEOUT_SECONDS if long_wait else None,

@@ -214,3 +214,32 @@ def test_a_delete_while_a_waiter_runs_leaves_nothing_behind(
     assert signals(env.cloudformation, first["WaitHandle"]) == []
     associations = [o for op, o in domain.outcomes if op.startswith("AssociatePackage")]
     assert len(associations) == 1  # the superseded waiter never associated again
+
+
+def test_an_update_with_the_old_handle_waits_within_the_hour_and_signals_nothing(
+    sim_env: SimulatedEnv, domain: FakeOpenSearch
+) -> None:
+    """A change the construct could not see at synth time (a parameter) keeps the handle,
+    whose condition has ended: the Update is answered when its change is done, as short waits
+    are, so the stack still waits for it (up to an hour)."""
+    env, clock = sim_env.env, sim_env.clock
+    domain.set_package_timing(DICTIONARY, association_seconds=1200)
+    stack = Stack(env)
+    first = long_props(stack, PLUGIN, hours=6)
+    assert stack.create(first)["Status"] == "SUCCESS"
+    condition = stack.wait_condition
+    assert condition is not None
+    assert condition.wait_for_outcome(timeout=60) == "CREATE_COMPLETE"
+    env.lambda_.wait_idle(timeout=30)
+
+    same_handle = {
+        **props(DOMAIN, PLUGIN, DICTIONARY, timeout=6 * 3600),
+        "WaitHandle": first["WaitHandle"],
+    }
+    started = clock.t
+    answer = stack.update(same_handle, wait=60)
+    assert answer["Status"] == "SUCCESS", answer
+    assert clock.t - started >= 1200  # answered once the dictionary was ACTIVE
+    assert statuses(domain) == {PLUGIN: "ACTIVE", DICTIONARY: "ACTIVE"}
+    env.lambda_.wait_idle(timeout=30)
+    assert len(signals(env.cloudformation, first["WaitHandle"])) == 1  # the Create's only

@@ -112,7 +112,14 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
                 raise self._failed(decision)
             if isinstance(decision, Wait):
                 now = self.runtime.now()
-                stuck = _blue_green(self.service, self.domain, self.state, snapshot, now)
+                stuck = _blue_green(
+                    self.service,
+                    self.domain,
+                    self.state,
+                    snapshot,
+                    now,
+                    stuck_after=self._stuck_after,
+                )
                 if isinstance(stuck, Unavailable):
                     raise self._unavailable(stuck)
                 if stuck is not None:
@@ -124,6 +131,11 @@ class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
             except _DomainLeaving:
                 log_event("done", domain=self.domain, note="domain is being deleted")
                 return self.finished({})
+
+    @property
+    def _stuck_after(self) -> float:
+        """How long a plugin's removal may sit in one stage: longer on a long wait."""
+        return readiness.stuck_after(self.progress.deadline - self.progress.started_at)
 
     def provisional_data(self) -> dict[str, str]:
         """A long wait's early answer: the attributes as far as the latest listing knows them
@@ -333,6 +345,8 @@ def _blue_green(
     state: AssociationState,
     snapshot: Snapshot,
     now: float,
+    *,
+    stuck_after: float,
 ) -> Unavailable | Fail | None:
     """While a plugin's blue/green runs: log its stage; a change that stopped (validation
     failed, cancelled, waiting for the user) or a stuck dissociation is a failure."""
@@ -345,7 +359,7 @@ def _blue_green(
         stopped = readiness.stopped_change(domain, progress)
         if stopped is not None:
             return stopped
-    return readiness.stuck_dissociation(snapshot, state, progress, now)
+    return readiness.stuck_dissociation(snapshot, state, progress, now, stuck_after)
 
 
 def _availability(

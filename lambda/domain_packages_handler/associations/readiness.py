@@ -15,6 +15,17 @@ from .plan import AssociationState
 IMPORT_FAILED = frozenset({"COPY_FAILED", "VALIDATION_FAILED"})
 # A plugin's dissociation whose blue/green has not moved for this long is stuck.
 STUCK_AFTER_SECONDS = 1800.0
+#: On a wait longer than CloudFormation's hour (a large domain, a capacity-optimized blue/green
+#: copying shards in batches) one stage may rightly last longer: a quarter of the timeout.
+STUCK_SHARE_OF_LONG_TIMEOUT = 0.25
+LONG_TIMEOUT_SECONDS = 3600.0
+
+
+def stuck_after(timeout_seconds: float) -> float:
+    """How long a plugin's dissociation may sit in one stage before it counts as stuck."""
+    if timeout_seconds <= LONG_TIMEOUT_SECONDS:
+        return STUCK_AFTER_SECONDS
+    return max(STUCK_AFTER_SECONDS, STUCK_SHARE_OF_LONG_TIMEOUT * timeout_seconds)
 
 
 #: DomainProcessingStatus values in which the domain takes a package change (when it is not
@@ -148,12 +159,17 @@ def own_blue_green_in_flight(snapshot: Snapshot, state: AssociationState) -> boo
 
 
 def stuck_dissociation(
-    snapshot: Snapshot, state: AssociationState, progress: ChangeProgress, now: float
+    snapshot: Snapshot,
+    state: AssociationState,
+    progress: ChangeProgress,
+    now: float,
+    after: float | None = None,
 ) -> Fail | None:
-    """A plugin this operation dissociates whose blue/green has not moved for STUCK_AFTER: the
+    """A plugin this operation dissociates whose blue/green has not moved for `after` seconds
+    (STUCK_AFTER_SECONDS unless given; `stuck_after` scales it with a long timeout): the
     service cannot remove a plugin that an index still uses, and the domain stays processing.
     Failing says what to do instead of spinning to the deadline."""
-    if now - progress.last_moved < STUCK_AFTER_SECONDS:
+    if now - progress.last_moved < (STUCK_AFTER_SECONDS if after is None else after):
         return None
     stuck = [
         a

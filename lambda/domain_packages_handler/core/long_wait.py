@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from .https_put import put_json
 from .kind import Request
 from .logs import log_event
+from .properties import WAIT_HANDLE_KEY
 from .responder import Responder, stack_event_reason
 from .stack import StackResources
 from .supersession import superseded
@@ -97,8 +98,24 @@ class LongWait:
 
 
 def long_wait_of(helper: Responder, request: Request, handle_url: str | None) -> LongWait | None:
-    """The request's long wait, when its properties carry a handle."""
-    return None if handle_url is None else LongWait(helper, request, handle_url)
+    """The request's long wait, when its properties carry a handle that no earlier request
+    of this resource carried.
+
+    An Update whose old properties name the same handle comes from a change the construct
+    could not see at synth time (a parameter, another stack's output): CloudFormation keeps the
+    old WaitCondition, which has ended, so nothing would wait for a signal. Such an Update
+    waits within CloudFormation's hour instead, as a short wait does, and says so."""
+    if handle_url is None:
+        return None
+    old_handle = (request.old_properties or {}).get(WAIT_HANDLE_KEY)
+    if request.request_type == "Update" and str(old_handle or "").strip() == handle_url:
+        log_event(
+            "long_wait",
+            phase="handle_reused",
+            note="the WaitCondition of this change has ended: waiting within the hour",
+        )
+        return None
+    return LongWait(helper, request, handle_url)
 
 
 __all__ = ["LongWait", "SignalStatus", "long_wait_of"]

@@ -222,6 +222,11 @@ class Waiting(Generic[S]):
             elapsed=self.elapsed(),
         )
         if self.runtime.remaining() - seconds < self.runtime.handover_margin:
+            # Sleep what fits first: the next invocation sleeps only the rest (resume_at), so a
+            # long wait uses each invocation's time instead of handing over early.
+            usable = self.runtime.remaining() - 2 * self.runtime.handover_margin
+            if usable > 0:
+                self.runtime.sleep(min(usable, seconds))
             raise HandOver(self.progress.handed_over(resume_at=now + seconds))
         self.runtime.sleep(seconds)
 

@@ -570,3 +570,18 @@ def test_a_stalled_blue_green_fails_only_our_plugin_dissociations() -> None:
         )
     )
     assert readiness.stuck_dissociation(reported, asked(), progress, at + 90) is None
+
+
+def test_a_long_wait_gives_a_plugins_removal_longer_in_one_stage() -> None:
+    assert readiness.stuck_after(600) == readiness.STUCK_AFTER_SECONDS
+    assert readiness.stuck_after(3600) == readiness.STUCK_AFTER_SECONDS
+    assert readiness.stuck_after(2 * 3600) == readiness.STUCK_AFTER_SECONDS  # a quarter: 30 min
+    assert readiness.stuck_after(4 * 3600) == 3600
+    assert readiness.stuck_after(12 * 3600) == 3 * 3600
+    progress = ChangeProgress("PROCESSING", 1, 6, "Copying shards", 0.0)
+    reported = snap(assoc("F1", S.DISSOCIATING, package_type="ZIP-PLUGIN"))
+    state = asked(dissociate={"F1": 0.0})
+    two_hours = 2 * 3600.0
+    assert readiness.stuck_dissociation(reported, state, progress, two_hours) is not None
+    long = readiness.stuck_after(12 * 3600)
+    assert readiness.stuck_dissociation(reported, state, progress, two_hours, long) is None

@@ -14,7 +14,7 @@ import pytest
 from botocore.stub import Stubber
 from domain_packages_handler.core import long_wait as long_wait_module
 from domain_packages_handler.core.kind import Request
-from domain_packages_handler.core.long_wait import LongWait
+from domain_packages_handler.core.long_wait import LongWait, long_wait_of
 from domain_packages_handler.core.progress import Progress
 from domain_packages_handler.core.properties import (
     InvalidProperties,
@@ -249,3 +249,20 @@ def test_polls_grow_from_the_last_change_across_hand_overs() -> None:
     before = clock.now()
     probe.poll_wait(())
     assert clock.now() - before == pytest.approx(0.045 * 1000.0)
+
+
+def test_an_update_that_reuses_the_old_handle_waits_within_the_hour() -> None:
+    update = Request(
+        request_type="Update",
+        properties={"WaitHandle": HANDLE},
+        old_properties={"WaitHandle": HANDLE},
+        physical_id="pid",
+        stack_id="arn:stack",
+        logical_id="PackagesResource",
+    )
+    helper = Helper()
+    assert long_wait_of(helper, update, HANDLE) is None  # type: ignore[arg-type]
+    new_handle = Request(**{**update.__dict__, "old_properties": {"WaitHandle": HANDLE + "2"}})
+    assert long_wait_of(helper, new_handle, HANDLE) is not None  # type: ignore[arg-type]
+    assert long_wait_of(helper, request("Create"), HANDLE) is not None  # type: ignore[arg-type]
+    assert long_wait_of(helper, request("Create"), None) is None  # type: ignore[arg-type]
