@@ -68,6 +68,8 @@ def run(event: dict[str, Any], context: Any) -> str:
     try:
         lifecycle = kind.lifecycle(request)
         long_wait = long_wait_of(helper, request, read_wait_handle(request.properties))
+        if long_wait is None and lifecycle is not None and lifecycle.background_seconds:
+            long_wait = LongWait(helper, request, None)  # answers at its timeout, goes on
     except InvalidProperties as error:
         if event["RequestType"] == "Create":
             helper.set_physical_id(_invalid_create_id(event))
@@ -119,16 +121,22 @@ def _progress(
     event: Mapping[str, Any], request: Request, lifecycle: Lifecycle, long_wait: bool
 ) -> Progress[Any]:
     """The progress a hand-over carried, or a new one: counted from CloudFormation's request,
-    so a re-delivered event keeps its deadline; a long wait answers within the hour."""
+    so a re-delivered event keeps its deadline. A long wait answers within CloudFormation's
+    hour and waits up to its timeout; a request that finishes in the background answers at its
+    timeout and goes on for its `background_seconds`."""
     if PROGRESS_KEY in event:
         return Progress.from_json(event[PROGRESS_KEY], lifecycle.state_type)
-    timeout = lifecycle.timeout_seconds
+    timeout, answer_within = min(lifecycle.timeout_seconds, SERVICE_TIMEOUT_SECONDS), None
+    if long_wait and lifecycle.background_seconds:
+        timeout, answer_within = lifecycle.background_seconds, timeout
+    elif long_wait:
+        timeout, answer_within = lifecycle.timeout_seconds, SERVICE_TIMEOUT_SECONDS
     return Progress.start(
         request.started_at(time.time()),
-        timeout if long_wait else min(timeout, SERVICE_TIMEOUT_SECONDS),
+        timeout,
         lifecycle.physical_id,
         lifecycle.state_type.from_json({}),
-        answer_within=SERVICE_TIMEOUT_SECONDS if long_wait else None,
+        answer_within=answer_within,
     )
 
 

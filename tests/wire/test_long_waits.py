@@ -17,7 +17,7 @@ from tests.wire.conftest import SimulatedEnv, SimulatedTime
 from testsupport.fakes.clock import SimClock
 from testsupport.fakes.cloudformation import FakeCloudFormation
 from testsupport.fakes.opensearch import FakeOpenSearch
-from testsupport.wire.harness import Stack, props
+from testsupport.wire.harness import Stack, package_props, props
 
 DOMAIN = "search"
 PLUGIN = "G111111111"
@@ -243,3 +243,32 @@ def test_an_update_with_the_old_handle_waits_within_the_hour_and_signals_nothing
     assert statuses(domain) == {PLUGIN: "ACTIVE", DICTIONARY: "ACTIVE"}
     env.lambda_.wait_idle(timeout=30)
     assert len(signals(env.cloudformation, first["WaitHandle"])) == 1  # the Create's only
+
+
+def test_a_package_delete_outlasting_its_hour_answers_and_deletes_it_once_unused(
+    sim_env: SimulatedEnv,
+) -> None:
+    """A stack delete on a large domain: the DomainPackages' Delete answered once the
+    dissociation was accepted, and the Package's Delete comes while the blue/green still runs
+    for hours. It answers at its timeout and deletes the package once no domain uses it."""
+    env, clock = sim_env.env, sim_env.clock
+    fake = env.opensearch
+    fake.add_domain(DOMAIN)
+    fake.put_object("cdk-assets", "v1.txt", b"laptop, notebook\n")
+    stack = Stack(env, logical_id="Synonyms", resource_type="Custom::OpenSearchPackage")
+    created = stack.create(package_props("synonyms-1a2b3c4d", "v1.txt", timeout=1800))
+    assert created["Status"] == "SUCCESS", created
+    package_id = created["PhysicalResourceId"]
+    fake.set_package_timing(package_id, dissociation_seconds=3 * HOUR)
+    fake.preassociate(DOMAIN, package_id, "DISSOCIATING")
+    started = clock.t
+
+    deleted = stack.delete(wait=60)
+    assert deleted["Status"] == "SUCCESS", deleted
+    answered = env.cloudformation.wait_for_put(deleted["RequestId"], timeout=0).received_at
+    assert 1700 < answered - started < 1800  # at its timeout, not failed
+    assert package_id in fake.package_ids()  # still in use: not deleted yet
+    env.lambda_.wait_idle(timeout=60)
+    assert package_id not in fake.package_ids()
+    assert clock.t - started >= 3 * HOUR
+    assert fake.count("DeletePackage") == 1

@@ -28,14 +28,24 @@ HANDLER = f"{HANDLER_PACKAGE}.main.handler"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 ARCHITECTURE = lambda_.Architecture.ARM_64
 #: Bump when the bundling recipe below changes in a way that changes the asset's contents.
-RECIPE_VERSION = "opensearch-packages-bundle/2"
+RECIPE_VERSION = "opensearch-packages-bundle/3"
 #: botocore service models kept in the asset; the other ~400 (over 80% of the zipped asset) are
-#: never loaded. The handler builds ``opensearch`` and ``lambda`` clients, crhelper builds
+#: never loaded. The handler builds ``opensearch`` and ``lambda`` clients (and, for a long
+#: wait, a ``cloudformation`` one: core/stack.py), crhelper builds
 #: ``lambda``, ``events`` and ``logs`` clients in its constructor (a failure there fails every
 #: event), and botocore's credential providers may build ``sts``, ``sso`` and ``sso-oidc``
 #: clients. The files directly under ``botocore/data`` (endpoints, partitions, retry and
 #: default configuration) are all kept.
-BOTOCORE_SERVICES = ("events", "lambda", "logs", "opensearch", "sso", "sso-oidc", "sts")
+BOTOCORE_SERVICES = (
+    "cloudformation",
+    "events",
+    "lambda",
+    "logs",
+    "opensearch",
+    "sso",
+    "sso-oidc",
+    "sts",
+)
 
 #: pip's ``--platform`` machine name for each Lambda architecture.
 _PIP_MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}

@@ -25,6 +25,8 @@ class AssociationLifecycle:
     target: Target
     physical_id: str
     timeout_seconds: int
+    #: Its long waits answer early through the WaitCondition's handle instead.
+    background_seconds: int | None = None
     state_type: type[AssociationState] = AssociationState
 
     def operation(self, invocation: Invocation) -> AssociationOperation:

@@ -101,6 +101,13 @@ class Lifecycle(Protocol):
     def timeout_seconds(self) -> int: ...
 
     @property
+    def background_seconds(self) -> int | None:
+        """A request that may answer CloudFormation at `timeout_seconds` while its service work
+        goes on (a Delete nothing waits for), finishing within this many seconds; None: the
+        answer waits for the end (or for a long wait's WaitCondition, core/long_wait.py)."""
+        ...
+
+    @property
     def state_type(self) -> type[State]: ...
 
     def operation(self, invocation: Invocation) -> Waiting[Any]: ...

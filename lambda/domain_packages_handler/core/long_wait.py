@@ -31,13 +31,15 @@ MAX_SIGNAL_DATA_BYTES = 4096
 
 class LongWait:
     """One long-wait request: answers the custom resource early, asks CloudFormation whether
-    a newer request took over, and signals the handle at the end."""
+    a newer request took over, and signals the handle at the end. Without a handle (a Delete
+    that finishes in the background, `Lifecycle.background_seconds`) it only answers early
+    and logs its end."""
 
     def __init__(
         self,
         helper: Responder,
         request: Request,
-        handle_url: str,
+        handle_url: str | None,
         *,
         stack: StackResources | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -51,7 +53,7 @@ class LongWait:
     @property
     def handle_host(self) -> str:
         """For the logs: where the signal goes, without the URL's signature."""
-        return urlsplit(self._handle_url).netloc
+        return urlsplit(self._handle_url).netloc if self._handle_url else ""
 
     def answer(self, data: dict[str, str]) -> None:
         """Answer the custom resource SUCCESS with `data` now; the wait goes on."""
@@ -71,7 +73,7 @@ class LongWait:
     def signal(self, status: SignalStatus, reason: str, data: dict[str, str]) -> bool:
         """PUT the signal to the handle (a Delete has no one waiting: it only logs); True when
         the handle took it."""
-        if self._request.request_type == "Delete":
+        if self._request.request_type == "Delete" or self._handle_url is None:
             log_event("long_wait", phase="ended", status=status, reason=reason)
             return False
         encoded = json.dumps(data)

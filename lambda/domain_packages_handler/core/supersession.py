@@ -31,12 +31,19 @@ class StackResourceView:
 def superseded(request_type: str, answered_at: float, view: StackResourceView | None) -> bool:
     """True when `view` shows a request newer than the one answered at `answered_at`; False
     when it shows this one, or when CloudFormation could not be asked (`view` None): the
-    waiter then goes on, as it would have without this check."""
+    waiter then goes on, as it would have without this check.
+
+    Another kind of request (an update or a delete after a create, a create after a delete)
+    shows in the status alone. Only an update can follow an update (a rollback, or the next
+    deploy): there the timestamps tell, and only there, so that a create's or a delete's
+    waiter never stops on a timestamp alone."""
     if view is None:
+        return False
+    own = _PREFIX.get(request_type, "")
+    if not own or not view.status.startswith(own):
+        return bool(own)
+    if request_type != "Update":
         return False
     if view.status.endswith("_IN_PROGRESS") and view.last_updated > answered_at:
         return True
-    if view.last_updated > answered_at + ANSWER_SETTLE_SECONDS:
-        return True
-    own = _PREFIX.get(request_type, "")
-    return bool(own) and not view.status.startswith(own)
+    return view.last_updated > answered_at + ANSWER_SETTLE_SECONDS

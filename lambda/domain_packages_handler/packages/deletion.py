@@ -74,6 +74,7 @@ class PackageDeletion(PackageOperation):
                 continue
             if self.spec.scope:
                 self._end_sharing(package_id)
+            self.check_current()  # finishing in the background: not if a newer request came
             answer = self.attempt("deleting", lambda: self.store.delete_package(package_id))
             if not isinstance(answer, Retried):
                 log_event("delete_requested", package=self.spec.name, package_id=package_id)

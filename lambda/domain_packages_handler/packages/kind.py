@@ -10,7 +10,7 @@ from ..core.adapter import OpenSearchCalls
 from ..core.kind import Invocation, Request, RequestType
 from ..core.logs import log_event
 from ..core.progress import Progress
-from ..core.properties import InvalidProperties
+from ..core.properties import MAX_TIMEOUT_SECONDS, InvalidProperties
 from ..core.waiting import Runtime
 from .creation import PackageCreation
 from .deletion import PackageDeletion
@@ -22,6 +22,8 @@ from .spec import PackageSpec, change_kind, parse_package_properties
 from .update import PackageUpdate
 
 RESOURCE_TYPE = "Custom::OpenSearchPackage"
+#: How long a Delete may go on after answering: as long as a DomainPackages may wait.
+BACKGROUND_DELETE_SECONDS = MAX_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,13 @@ class PackageLifecycle:
     @property
     def timeout_seconds(self) -> int:
         return self.spec.timeout_seconds
+
+    @property
+    def background_seconds(self) -> int | None:
+        """A Delete waits for the domains' dissociations of the package, which on a large
+        domain (a plugin's blue/green) outlast the hour a custom resource may take: at its
+        timeout it answers and goes on, deleting the package once no domain uses it."""
+        return BACKGROUND_DELETE_SECONDS if self.request_type == "Delete" else None
 
     def operation(self, invocation: Invocation) -> PackageOperation:
         store = OpenSearchPackageStore(OpenSearchCalls(invocation.client))

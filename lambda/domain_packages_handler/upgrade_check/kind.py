@@ -32,6 +32,10 @@ class CheckLifecycle:
     def timeout_seconds(self) -> int:
         return self.spec.timeout_seconds
 
+    @property
+    def background_seconds(self) -> int | None:
+        return None
+
     def operation(self, invocation: Invocation) -> UpgradeCheck:
         return UpgradeCheck(
             invocation.progress,

@@ -94,3 +94,41 @@ def test_the_bundled_asset_associates_hands_over_and_dissociates(
     assert deleted["Status"] == "SUCCESS", deleted
     assert fake.associations("search") == []
     aws_env.lambda_.wait_idle(timeout=30)
+
+
+def test_the_bundled_asset_answers_a_long_wait_early_and_signals_its_handle(
+    example_synth: Synthesised, aws_env: AwsEnv
+) -> None:
+    """Issue 21 from the asset: the answer once the association is accepted, CloudFormation
+    asked whether a newer request took over (its botocore model must be in the asset), and the
+    WaitCondition's handle signalled SUCCESS at the end."""
+    asset = example_synth.handler_asset_dir()
+    fake, cloudformation = aws_env.opensearch, aws_env.cloudformation
+    cloudformation.describe_stack_resource = "answer"
+    fake.add_domain("search")
+    fake.add_package("G111", "ZIP-PLUGIN", association_seconds=6.0)
+    aws_env.lambda_.register(
+        FUNCTION,
+        lambda event, context: run_in_asset(asset, aws_env, event, context),
+        timeout_seconds=5.0,
+    )
+    client = boto3.client("lambda", region_name=REGION, endpoint_url=aws_env.lambda_.endpoint_url)
+    handle = cloudformation.wait_handle_url("stack", "WaitHandle0A1B2C3D")
+    properties = {
+        "DomainName": "search",
+        "Packages": [{"PackageID": "G111"}],
+        "TimeoutSeconds": 7200,
+        "WaitHandle": handle,
+    }
+    create = cloudformation.make_event("Create", properties=properties)
+    client.invoke(FunctionName=FUNCTION, InvocationType="Event", Payload=json.dumps(create))
+    answer = cloudformation.wait_for_response(create["RequestId"], timeout=60)
+    assert answer["Status"] == "SUCCESS", answer
+    assert fake.association_status("search", "G111") == "ASSOCIATING"  # answered early
+
+    signal = cloudformation.wait_for_signal(handle, timeout=60)
+    assert signal["Status"] == "SUCCESS", signal
+    assert signal["UniqueId"] == create["RequestId"]
+    assert fake.association_status("search", "G111") == "ACTIVE"
+    assert cloudformation.count_api_calls("DescribeStackResource") >= 1
+    aws_env.lambda_.wait_idle(timeout=30)

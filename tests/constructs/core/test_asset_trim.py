@@ -34,6 +34,7 @@ sys.path[:0] = [sys.argv[1]]
 import boto3
 import domain_packages_handler.main as main
 from domain_packages_handler.core.adapter import CLIENT_CONFIG
+from domain_packages_handler.core.stack import STACK_CLIENT_CONFIG
 
 class Sent(Exception):
     pass
@@ -55,6 +56,11 @@ clients = {
         boto3.client("lambda", config=CLIENT_CONFIG),
         "invoke",
         {"FunctionName": "f", "InvocationType": "Event", "Payload": b"{}"},
+    ),
+    "cloudformation": (
+        boto3.client("cloudformation", config=STACK_CLIENT_CONFIG),
+        "describe_stack_resource",
+        {"StackName": "s", "LogicalResourceId": "Packages"},
     ),
 }
 urls = {"init_failed": str(helper._init_failed) if helper._init_failed else None}
@@ -99,6 +105,7 @@ def test_every_client_works_from_the_trimmed_asset(asset: Path, tmp_path: Path) 
         "opensearch": "https://es.us-east-1.amazonaws.com/2021-01-01/domain/my-domain/packages"
         "?maxResults=100",
         "lambda": "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/f/invocations",
+        "cloudformation": "https://cloudformation.us-east-1.amazonaws.com/",
     }
 
 

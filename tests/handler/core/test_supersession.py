@@ -49,13 +49,34 @@ def test_the_waiters_own_request_is_not_superseded(request_type: str, status: st
         ("Update", "DELETE_IN_PROGRESS"),
         ("Delete", "CREATE_IN_PROGRESS"),  # the stack created again
         ("Delete", "CREATE_COMPLETE"),
+        ("Create", "ROLLBACK_IN_PROGRESS"),
     ],
 )
 def test_a_newer_request_supersedes(request_type: str, status: str) -> None:
     assert superseded(request_type, ANSWERED, view(status, 60.0))
 
 
-def test_a_newer_request_that_already_completed_supersedes() -> None:
+def test_a_newer_update_that_already_completed_supersedes_an_update() -> None:
     later = view("UPDATE_COMPLETE", ANSWER_SETTLE_SECONDS + 1)
     assert superseded("Update", ANSWERED, later)
     assert not superseded("Update", ANSWERED, view("UPDATE_COMPLETE", ANSWER_SETTLE_SECONDS - 1))
+
+
+@pytest.mark.parametrize(
+    ("request_type", "status"),
+    [
+        ("Create", "CREATE_IN_PROGRESS"),
+        ("Create", "CREATE_COMPLETE"),
+        ("Delete", "DELETE_IN_PROGRESS"),
+        ("Delete", "DELETE_COMPLETE"),
+    ],
+)
+def test_a_create_or_delete_never_stops_on_a_timestamp_alone(
+    request_type: str, status: str
+) -> None:
+    # A stand-in that stamps every answer "now" must not stop the waiter of its own request.
+    assert not superseded(request_type, ANSWERED, view(status, ANSWER_SETTLE_SECONDS * 10))
+
+
+def test_an_unknown_request_type_is_never_superseded() -> None:
+    assert not superseded("Other", ANSWERED, view("UPDATE_IN_PROGRESS", 60.0))
