@@ -272,3 +272,36 @@ def test_a_package_delete_outlasting_its_hour_answers_and_deletes_it_once_unused
     assert package_id not in fake.package_ids()
     assert clock.t - started >= 3 * HOUR
     assert fake.count("DeletePackage") == 1
+
+
+def test_an_update_that_fails_after_an_hour_is_rolled_back_to_what_was_there(
+    sim_env: SimulatedEnv, domain: FakeOpenSearch
+) -> None:
+    """The rollback of a failed long Update carries the old properties and the old handle,
+    whose condition has ended: it removes the plugin the Update added, keeps the dictionary,
+    and its signal to the ended handle is refused without harm."""
+    env = sim_env.env
+    domain.set_package_timing(PLUGIN, association_seconds=HOUR, dissociation_seconds=HOUR)
+    domain.fail_association(PLUGIN, "PluginValidationFailure", "Not for this engine.")
+    stack = Stack(env)
+    first = long_props(stack, DICTIONARY, hours=6)
+    assert stack.create(first)["Status"] == "SUCCESS"
+    created = stack.wait_condition
+    assert created is not None
+    assert created.wait_for_outcome(timeout=60) == "CREATE_COMPLETE"
+    env.lambda_.wait_idle(timeout=30)
+
+    second = long_props(stack, DICTIONARY, PLUGIN, hours=6)
+    assert stack.update(second)["Status"] == "SUCCESS"
+    updated = stack.wait_condition
+    assert updated is not None
+    assert updated is not created
+    assert updated.wait_for_outcome(timeout=60) == "CREATE_FAILED"
+    assert "PluginValidationFailure: Not for this engine." in (updated.reason or "")
+    env.lambda_.wait_idle(timeout=30)
+
+    rollback = stack.update(first, old_properties=second)
+    assert rollback["Status"] == "SUCCESS", rollback
+    env.lambda_.wait_idle(timeout=60)
+    assert statuses(domain) == {DICTIONARY: "ACTIVE"}
+    assert created.status == "CREATE_COMPLETE"  # the ended condition took no second signal
