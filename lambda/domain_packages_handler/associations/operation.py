@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from ..core import reasons
 from ..core.errors import (
@@ -21,6 +21,7 @@ from ..core.errors import (
 from ..core.logs import log_event
 from ..core.outcome import Done, Fail, Pending, Wait
 from ..core.package_status import PackageAvailability
+from ..core.properties import MAX_TIMEOUT_SECONDS as LONG_WAIT_MAX_SECONDS
 from ..core.waiting import OperationFailed, Retried, Waiting
 from . import plan, readiness, resolution
 from .model import ChangeProgress, DesiredPackage, DomainState, Snapshot
@@ -68,6 +69,9 @@ _ADVICE = {
 @dataclass
 class AssociationOperation(Waiting[AssociationState], advice=_ADVICE):
     """One DomainPackages Create, Update or Delete driven to its target, across invocations."""
+
+    #: Up to 12 h, with a WaitCondition (core/long_wait.py).
+    MAX_TIMEOUT_SECONDS: ClassVar[int] = LONG_WAIT_MAX_SECONDS
 
     target: Target
     service: AssociationService

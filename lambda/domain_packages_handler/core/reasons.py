@@ -84,10 +84,18 @@ def package_in_use(where: str, package_id: str, domains: Sequence[str]) -> str:
     )
 
 
-def timed_out(where: str, elapsed_seconds: float, pending: Sequence[Pending]) -> str:
-    """The deadline passed: say what is still pending and what to do (`where`: "domain d")."""
+def timed_out(
+    where: str, elapsed_seconds: float, pending: Sequence[Pending], max_timeout_seconds: int = 3600
+) -> str:
+    """The deadline passed: say what is still pending and what to do (`where`: "domain d";
+    `max_timeout_seconds`: the longest `timeout` the kind's construct takes)."""
     head = f"timed out after {int(elapsed_seconds)} s on {where} waiting for "
-    tail = ". Raise `timeout` (DomainPackages: up to 12 h) or check the domain in the console."
+    limit = (
+        f"{max_timeout_seconds // 3600} h"
+        if max_timeout_seconds % 3600 == 0
+        else (f"{max_timeout_seconds} s")
+    )
+    tail = f". Raise `timeout` (max {limit}) or check the domain in the console."
     parts = [str(p) for p in pending] or ["the service"]
     if len(parts) > 6:
         parts = [*parts[:5], f"{len(parts) - 5} more"]

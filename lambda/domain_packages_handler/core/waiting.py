@@ -15,6 +15,7 @@ from .errors import ChangeInProgress, Rejected, Retryable, ServiceError
 from .logs import log_event
 from .outcome import Pending
 from .progress import Progress, S
+from .properties import SERVICE_TIMEOUT_SECONDS
 from .timing import Backoff, PollSchedule
 
 T = TypeVar("T")
@@ -74,6 +75,8 @@ class Waiting(Generic[S]):
     #: What to do about a rejected call, by the service's error code; a kind's operation sets it
     #: in its class statement: `class X(Waiting[S], advice={...})`.
     ADVICE: ClassVar[Mapping[str, str]] = {}
+    #: The longest `timeout` the kind's construct takes, for the advice of a timeout's reason.
+    MAX_TIMEOUT_SECONDS: ClassVar[int] = SERVICE_TIMEOUT_SECONDS
 
     def __init_subclass__(cls, advice: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -204,7 +207,9 @@ class Waiting(Generic[S]):
         now = self.runtime.now()
         if now >= self.progress.deadline:
             log_event("timed_out", on=self.where, elapsed=self.elapsed(), pending=pending)
-            raise OperationFailed(reasons.timed_out(self.where, self.elapsed(), pending))
+            raise OperationFailed(
+                reasons.timed_out(self.where, self.elapsed(), pending, self.MAX_TIMEOUT_SECONDS)
+            )
         seconds = min(seconds, self.progress.deadline - now)
         answer_by = self.progress.answer_by
         if answer_by is not None and not self.answered and self.runtime.early_answer:

@@ -163,3 +163,8 @@ def test_a_message_that_just_fits_is_kept_whole() -> None:
     assert reasons.service_error("domain d", "x", "C", exact, "") == head + exact
     longer = reasons.service_error("domain d", "x", "C", exact + "m", "")
     assert longer == head + "m" * (len(exact) - 1) + "…"
+
+
+def test_a_timeout_names_the_kinds_own_maximum() -> None:
+    assert "Raise `timeout` (max 1 h)" in reasons.timed_out("package p", 10, [])
+    assert "Raise `timeout` (max 12 h)" in reasons.timed_out("domain d", 10, [], 43200)
