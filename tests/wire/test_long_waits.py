@@ -15,7 +15,7 @@ from domain_packages_handler import main
 
 from tests.wire.conftest import SimulatedEnv, SimulatedTime
 from testsupport.fakes.clock import SimClock
-from testsupport.fakes.cloudformation import FakeCloudFormation
+from testsupport.fakes.cloudformation import FakeCloudFormation, WaitCondition
 from testsupport.fakes.opensearch import FakeOpenSearch
 from testsupport.wire.harness import Stack, package_props, props
 
@@ -71,6 +71,16 @@ def statuses(fake: FakeOpenSearch) -> dict[str, str]:
 
 def signals(cloudformation: FakeCloudFormation, handle: str) -> list[dict[str, Any]]:
     return [s.document or {} for s in cloudformation.signals(handle)]
+
+
+def completed(stack: Stack, properties: dict[str, Any]) -> WaitCondition:
+    """Create the resource and wait until its WaitCondition succeeded and nothing runs."""
+    assert stack.create(properties)["Status"] == "SUCCESS"
+    condition = stack.wait_condition
+    assert condition is not None
+    assert condition.wait_for_outcome(timeout=60) == "CREATE_COMPLETE", condition.reason
+    stack.env.lambda_.wait_idle(timeout=30)
+    return condition
 
 
 def long_props(stack: Stack, *packages: str, hours: float) -> dict[str, Any]:
@@ -226,11 +236,7 @@ def test_an_update_with_the_old_handle_waits_within_the_hour_and_signals_nothing
     domain.set_package_timing(DICTIONARY, association_seconds=1200)
     stack = Stack(env)
     first = long_props(stack, PLUGIN, hours=6)
-    assert stack.create(first)["Status"] == "SUCCESS"
-    condition = stack.wait_condition
-    assert condition is not None
-    assert condition.wait_for_outcome(timeout=60) == "CREATE_COMPLETE"
-    env.lambda_.wait_idle(timeout=30)
+    completed(stack, first)
 
     same_handle = {
         **props(DOMAIN, PLUGIN, DICTIONARY, timeout=6 * 3600),
@@ -285,11 +291,7 @@ def test_an_update_that_fails_after_an_hour_is_rolled_back_to_what_was_there(
     domain.fail_association(PLUGIN, "PluginValidationFailure", "Not for this engine.")
     stack = Stack(env)
     first = long_props(stack, DICTIONARY, hours=6)
-    assert stack.create(first)["Status"] == "SUCCESS"
-    created = stack.wait_condition
-    assert created is not None
-    assert created.wait_for_outcome(timeout=60) == "CREATE_COMPLETE"
-    env.lambda_.wait_idle(timeout=30)
+    created = completed(stack, first)
 
     second = long_props(stack, DICTIONARY, PLUGIN, hours=6)
     assert stack.update(second)["Status"] == "SUCCESS"
