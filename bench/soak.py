@@ -528,13 +528,22 @@ class SoakRun:
         for change in self.soak.foreign.changed(self.soak.foreign.all_ids()):
             self.expect(False, f"a hand-made package changed: {change}")
 
-    def lifecycle(self) -> None:
+    def created(self) -> tuple[Stack, list[str], list[str]] | None:
+        """A resource of this run created with a random first package list, and a second list
+        for its update; None when the create failed (already recorded)."""
         stack = Stack(self.env, logical_id=f"Soak{self.worker}Run{self.run}")
         first = self.rng.sample(self.pool, self.rng.randint(1, 4))
         second = self.rng.sample(self.pool, self.rng.randint(1, 4))
         if not self.succeeded(self.send(stack, "Create", props(self.domain, *first)), "create"):
-            return
+            return None
         self.expect_domain(anywhere(first), "create")
+        return stack, first, second
+
+    def lifecycle(self) -> None:
+        created = self.created()
+        if created is None:
+            return
+        stack, _, second = created
         if self.succeeded(self.send(stack, "Update", props(self.domain, *second)), "update"):
             self.expect_domain(anywhere(second), "update")
         self.succeeded(self.send(stack, "Delete"), "delete")
@@ -555,12 +564,10 @@ class SoakRun:
         self.expect_domain({}, "rollback")
 
     def failed_update(self) -> None:
-        stack = Stack(self.env, logical_id=f"Soak{self.worker}Run{self.run}")
-        first = self.rng.sample(self.pool, self.rng.randint(1, 4))
-        second = self.rng.sample(self.pool, self.rng.randint(1, 4))
-        if not self.succeeded(self.send(stack, "Create", props(self.domain, *first)), "create"):
+        created = self.created()
+        if created is None:
             return
-        self.expect_domain(anywhere(first), "create")
+        stack, first, second = created
         added = [p for p in second if p not in first] or [p for p in self.pool if p not in first][
             :1
         ]
