@@ -87,10 +87,16 @@ def long_props(stack: Stack, *packages: str, hours: float) -> dict[str, Any]:
     return stack.with_wait_handle(props(DOMAIN, *packages, timeout=int(hours * HOUR)))
 
 
+@pytest.mark.parametrize(
+    ("strategy", "slowdown"), [(None, 1.0), ("Default", 1.0), ("CapacityOptimized", 1.5)]
+)
 def test_a_plugin_that_takes_hours_ends_with_the_wait_succeeding(
-    sim_env: SimulatedEnv, domain: FakeOpenSearch
+    sim_env: SimulatedEnv, domain: FakeOpenSearch, strategy: str | None, slowdown: float
 ) -> None:
+    """With or without DeploymentStrategyOptions, and with a capacity-optimized blue/green
+    taking half as long again (by how much it is slower is undocumented)."""
     env, clock = sim_env.env, sim_env.clock
+    domain.set_deployment_strategy(DOMAIN, strategy, slowdown=slowdown)
     stack = Stack(env)
     started = clock.t
     properties = long_props(stack, PLUGIN, DICTIONARY, hours=6)
@@ -109,7 +115,7 @@ def test_a_plugin_that_takes_hours_ends_with_the_wait_succeeding(
     assert signal["Status"] == "SUCCESS"
     assert signal["UniqueId"] == answer["RequestId"]
     # The end is noticed within 5 % of the time waited...
-    active_at = started + 3 * HOUR
+    active_at = started + 3 * HOUR * slowdown
     assert condition.ended_at is not None
     assert 0 <= condition.ended_at - active_at <= 0.05 * (active_at - started)
     # ...for at most 300 calls per hour of waiting, over a handful of invocations.
@@ -280,13 +286,15 @@ def test_a_package_delete_outlasting_its_hour_answers_and_deletes_it_once_unused
     assert fake.count("DeletePackage") == 1
 
 
+@pytest.mark.parametrize("late_signals", ["refused", "stored"])
 def test_an_update_that_fails_after_an_hour_is_rolled_back_to_what_was_there(
-    sim_env: SimulatedEnv, domain: FakeOpenSearch
+    sim_env: SimulatedEnv, domain: FakeOpenSearch, late_signals: str
 ) -> None:
     """The rollback of a failed long Update carries the old properties and the old handle,
     whose condition has ended: it removes the plugin the Update added, keeps the dictionary,
-    and its signal to the ended handle is refused without harm."""
+    and its signal to the ended handle is refused (or stored, and ignored) without harm."""
     env = sim_env.env
+    env.cloudformation.late_signals = late_signals  # type: ignore[assignment]
     domain.set_package_timing(PLUGIN, association_seconds=HOUR, dissociation_seconds=HOUR)
     domain.fail_association(PLUGIN, "PluginValidationFailure", "Not for this engine.")
     stack = Stack(env)
@@ -307,3 +315,17 @@ def test_an_update_that_fails_after_an_hour_is_rolled_back_to_what_was_there(
     env.lambda_.wait_idle(timeout=60)
     assert statuses(domain) == {DICTIONARY: "ACTIVE"}
     assert created.status == "CREATE_COMPLETE"  # the ended condition took no second signal
+
+
+@pytest.mark.parametrize("kind", ["500", "drop"])
+def test_a_signal_put_that_fails_is_sent_again(
+    sim_env: SimulatedEnv, domain: FakeOpenSearch, kind: str
+) -> None:
+    env = sim_env.env
+    env.cloudformation.fail_next_signals(2, kind=kind)  # type: ignore[arg-type]
+    stack = Stack(env)
+    properties = long_props(stack, DICTIONARY, hours=2)
+    completed(stack, properties)
+    faults = [s.injected_fault for s in env.cloudformation.signals(properties["WaitHandle"])]
+    assert len(faults) == 3
+    assert faults[-1] is None
