@@ -67,9 +67,7 @@ def run(event: dict[str, Any], context: Any) -> str:
     request = Request.of(event)
     try:
         lifecycle = kind.lifecycle(request)
-        long_wait = long_wait_of(helper, request, read_wait_handle(request.properties))
-        if long_wait is None and lifecycle is not None and lifecycle.background_seconds:
-            long_wait = LongWait(helper, request, None)  # answers at its timeout, goes on
+        handle = read_wait_handle(request.properties)
     except InvalidProperties as error:
         if event["RequestType"] == "Create":
             helper.set_physical_id(_invalid_create_id(event))
@@ -78,7 +76,8 @@ def run(event: dict[str, Any], context: Any) -> str:
         return str(event.get("PhysicalResourceId") or _invalid_create_id(event))
     helper.set_physical_id(lifecycle.physical_id)  # also carried by a timer's FAILED answer
 
-    progress = _progress(event, request, lifecycle, long_wait is not None)
+    long_wait, timeout, answer_within = _answering(helper, request, lifecycle, handle)
+    progress = _progress(event, request, lifecycle, timeout, answer_within)
     if long_wait is not None and progress.answered_at is not None:
         long_wait.stop_answering()  # answered by an earlier invocation: this one signals
     remaining_at_start = context.get_remaining_time_in_millis() / 1000.0
@@ -117,20 +116,34 @@ def run(event: dict[str, Any], context: Any) -> str:
     return operation.progress.physical_id
 
 
+def _answering(
+    helper: Responder, request: Request, lifecycle: Lifecycle, handle: str | None
+) -> tuple[LongWait | None, int, int | None]:
+    """How the request answers: its early answer (None: at the end), how long it may wait
+    and by when it answers CloudFormation (None: at the end). A long wait (a WaitCondition's
+    handle) answers within CloudFormation's hour and waits up to its timeout; a request that
+    finishes in the background answers at its timeout and goes on for `background_seconds`;
+    any other waits within CloudFormation's hour."""
+    timeout = min(lifecycle.timeout_seconds, SERVICE_TIMEOUT_SECONDS)
+    long_wait = long_wait_of(helper, request, handle)
+    if long_wait is not None:
+        return long_wait, lifecycle.timeout_seconds, SERVICE_TIMEOUT_SECONDS
+    if lifecycle.background_seconds:
+        return LongWait(helper, request, None), lifecycle.background_seconds, timeout
+    return None, timeout, None
+
+
 def _progress(
-    event: Mapping[str, Any], request: Request, lifecycle: Lifecycle, long_wait: bool
+    event: Mapping[str, Any],
+    request: Request,
+    lifecycle: Lifecycle,
+    timeout: int,
+    answer_within: int | None,
 ) -> Progress[Any]:
     """The progress a hand-over carried, or a new one: counted from CloudFormation's request,
-    so a re-delivered event keeps its deadline. A long wait answers within CloudFormation's
-    hour and waits up to its timeout; a request that finishes in the background answers at its
-    timeout and goes on for its `background_seconds`."""
+    so a re-delivered event keeps its deadline."""
     if PROGRESS_KEY in event:
         return Progress.from_json(event[PROGRESS_KEY], lifecycle.state_type)
-    timeout, answer_within = min(lifecycle.timeout_seconds, SERVICE_TIMEOUT_SECONDS), None
-    if long_wait and lifecycle.background_seconds:
-        timeout, answer_within = lifecycle.background_seconds, timeout
-    elif long_wait:
-        timeout, answer_within = lifecycle.timeout_seconds, SERVICE_TIMEOUT_SECONDS
     return Progress.start(
         request.started_at(time.time()),
         timeout,
